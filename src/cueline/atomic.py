@@ -1,0 +1,43 @@
+"""Atomic file output: write beside the target, rename into place, leave nothing on failure."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+from collections.abc import Iterator
+from pathlib import Path
+
+
+@contextlib.contextmanager
+def atomic_path(target: Path) -> Iterator[Path]:
+    """Yield a temporary path beside `target`; on success it replaces `target`, on any exit otherwise it
+    is removed (KeyboardInterrupt included), so a reader never sees a half-written file."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    os.close(fd)
+    temp = Path(name)
+    try:
+        yield temp
+        with open(temp, "rb+") as handle:
+            os.fsync(handle.fileno())
+        os.replace(temp, target)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
+
+
+@contextlib.contextmanager
+def exclusive_path(target: Path) -> Iterator[Path]:
+    """Like atomic_path, but the first writer wins: if `target` appears meanwhile it is kept as it is.
+    Used for content-addressed cache entries that several processes may write at once."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
+    os.close(fd)
+    temp = Path(name)
+    try:
+        yield temp
+        with contextlib.suppress(FileExistsError):
+            os.link(temp, target)
+    finally:
+        temp.unlink(missing_ok=True)

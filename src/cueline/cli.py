@@ -1,0 +1,257 @@
+"""The command line: each command parses options, calls one library function, and reports."""
+
+from __future__ import annotations
+
+import contextlib
+import functools
+import os
+import sys
+from collections.abc import Callable, Iterator
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, TypeVar
+
+import click
+
+from cueline import __version__, defaults
+from cueline.errors import CuelineError
+from cueline.routine import CountMode
+
+if TYPE_CHECKING:
+    from cueline.pacing import Pacing
+    from cueline.session import Prepared
+
+F = TypeVar("F", bound=Callable[..., Any])
+
+
+class _Cli(click.Group):
+    """Maps the library's errors, in this one place, to a one-line `Error: …` and an exit status."""
+
+    def invoke(self, ctx: click.Context) -> Any:
+        try:
+            return super().invoke(ctx)
+        except CuelineError as exc:
+            if _debug(ctx):
+                raise
+            click.echo(f"Error: {exc}", err=True)
+            ctx.exit(exc.exit_code)
+        except KeyboardInterrupt:
+            if _debug(ctx):
+                raise
+            click.echo("Interrupted.", err=True)
+            ctx.exit(130)
+        except (click.exceptions.ClickException, click.exceptions.Exit, click.exceptions.Abort):
+            raise
+        except Exception as exc:
+            if _debug(ctx):
+                raise
+            click.echo(
+                f"Error: internal error: {exc!r} (run with --debug for the traceback, and please report it)",
+                err=True,
+            )
+            ctx.exit(70)
+
+
+def _debug(ctx: click.Context) -> bool:
+    return bool(ctx.obj and ctx.obj.get("debug")) or os.environ.get("CUELINE_DEBUG") == "1"
+
+
+def pacing_options(command: F) -> F:
+    """The options every command that compiles a routine shares."""
+    options = [
+        click.option(
+            "--pace",
+            type=click.FloatRange(defaults.PACE_MIN, defaults.PACE_MAX),
+            default=defaults.PACE,
+            show_default=True,
+            help="Speed of reps, holds and rests: 0.5 is half speed, 2 twice as fast. "
+            "Speech is never stretched.",
+        ),
+        click.option(
+            "--speech-rate",
+            "speech_rate_wpm",
+            type=click.IntRange(defaults.SPEECH_RATE_MIN_WPM, defaults.SPEECH_RATE_MAX_WPM),
+            default=defaults.SPEECH_RATE_WPM,
+            show_default=True,
+            help="Speaking rate in words per minute.",
+        ),
+        click.option(
+            "--reps",
+            type=click.IntRange(1, defaults.MAX_REPS),
+            default=None,
+            help="Use this many reps for every counted step.",
+        ),
+        click.option(
+            "--count",
+            type=click.Choice([m.value for m in CountMode]),
+            default=None,
+            help="How to count reps (overrides the routine): spoken numbers, a soft chime, both, or silent.",
+        ),
+    ]
+    for option in reversed(options):
+        command = option(command)
+    return command
+
+
+def _pacing(pace: float, speech_rate_wpm: int, reps: int | None, count: str | None) -> Pacing:
+    from cueline.pacing import Pacing
+
+    return Pacing(
+        pace=pace, speech_rate_wpm=speech_rate_wpm, reps=reps, count=CountMode(count) if count else None
+    )
+
+
+def _prepare(routine_ref: str, pacing: Pacing) -> Prepared:
+    from cueline.catalog import load_routine
+    from cueline.session import prepare
+
+    return prepare(load_routine(routine_ref), pacing)
+
+
+@contextlib.contextmanager
+def _progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
+    """A progress bar on stderr when it is a terminal; silent otherwise (logs, pipes, CI)."""
+    stream = sys.stderr
+    bar: Any = click.progressbar(
+        length=total, label=label, file=stream, show_eta=True, hidden=not stream.isatty()
+    )
+    with bar:
+        yield bar.update
+
+
+ROUTINE_HELP = (
+    "ROUTINE is a bundled routine's name (see `cueline lint --bundled`) or the path of a routine file."
+)
+
+
+@click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
+@click.version_option(__version__, "--version", prog_name="cueline")
+@click.option("--debug", is_flag=True, help="Show full tracebacks for errors.")
+@click.pass_context
+def cli(ctx: click.Context, debug: bool) -> None:
+    """Talks you through a massage routine, hands free.
+
+    Each step is spoken, each stroke counted at a steady tempo, with soft chimes between steps.
+
+    \b
+    Examples:
+      cueline show face-basics                 steps, reps and total time
+      cueline export face-basics -o face.wav   an audio file for your phone
+      cueline export face-basics -o slow.wav --pace 0.8 --count chime
+    """
+    ctx.ensure_object(dict)
+    ctx.obj["debug"] = debug
+
+
+@cli.command()
+@click.argument("routine")
+@click.option(
+    "-o",
+    "--output",
+    type=click.Path(dir_okay=False, path_type=Path),
+    required=True,
+    help="File to write; the extension picks the format (.wav).",
+)
+@pacing_options
+def export(
+    routine: str, output: Path, pace: float, speech_rate_wpm: int, reps: int | None, count: str | None
+) -> None:
+    """Export ROUTINE to an audio file.
+
+    The file appears only when complete: an interrupted export leaves nothing behind and never
+    damages an existing file of the same name. ROUTINE is a bundled routine's name (such as
+    face-basics) or the path of a routine file.
+    """
+    from cueline.export import format_for
+    from cueline.export.wav import export_wav
+
+    format_for(output)
+    prepared = _prepare(routine, _pacing(pace, speech_rate_wpm, reps, count))
+    with _progress("Exporting", prepared.timeline.total_samples) as advance:
+        export_wav(prepared.timeline, prepared.clips, output, progress=advance)
+    from cueline.durations import format_duration
+
+    click.echo(
+        f"Wrote {output} ({format_duration(prepared.timeline.duration_s)}, "
+        f"{prepared.timeline.pacing.describe()})"
+    )
+
+
+@cli.command()
+@click.argument("routine")
+@click.option(
+    "--timeline", "show_timeline", is_flag=True, help="List every cue (speech and chimes) with its time."
+)
+@click.option("--json", "as_json", is_flag=True, help="With --timeline: print the cues as JSON.")
+@pacing_options
+def show(
+    routine: str,
+    show_timeline: bool,
+    as_json: bool,
+    pace: float,
+    speech_rate_wpm: int,
+    reps: int | None,
+    count: str | None,
+) -> None:
+    """Show ROUTINE's steps, reps, tempo and durations at the chosen pacing.
+
+    ROUTINE is a bundled routine's name (such as face-basics) or the path of a routine file.
+    """
+    from cueline import report
+
+    prepared = _prepare(routine, _pacing(pace, speech_rate_wpm, reps, count))
+    if as_json:
+        click.echo(report.timeline_json(prepared.timeline))
+    elif show_timeline:
+        click.echo(report.timeline_table(prepared.timeline))
+    else:
+        click.echo(report.steps_table(prepared))
+
+
+@cli.command()
+@click.argument("files", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--bundled", is_flag=True, help="Also check every bundled routine (and list their names).")
+def lint(files: tuple[Path, ...], bundled: bool) -> None:
+    """Check routine FILES for mistakes, reporting each as FILE:LINE:COL: field: message."""
+    from cueline.catalog import bundled_names, load_routine
+    from cueline.routine_file import load_routine_path
+
+    if not files and not bundled:
+        raise click.UsageError("give at least one routine file, or --bundled")
+    failures = 0
+    checks: list[tuple[str, Callable[[], Any]]] = [
+        (str(f), functools.partial(load_routine_path, f)) for f in files
+    ]
+    if bundled:
+        checks += [(name, functools.partial(load_routine, name)) for name in bundled_names()]
+    for label, check in checks:
+        try:
+            loaded = check()
+        except CuelineError as exc:
+            failures += 1
+            click.echo(str(exc), err=True)
+        else:
+            click.echo(f"{label}: ok ({len(loaded.steps)} steps)")
+    if failures:
+        raise click.exceptions.Exit(1)
+
+
+@cli.command()
+@click.option("--language", default=None, help="Only voices for this language code, such as en or de.")
+def voices(language: str | None) -> None:
+    """List the speech voices the engine offers (use one as `voice:` in a routine)."""
+    from cueline.session import default_engine
+
+    found = default_engine().voices()
+    for voice in found:
+        if language and not any(lang.split("-")[0] == language for lang in voice.languages):
+            continue
+        click.echo(f"{voice.id:<24} {voice.name:<32} {', '.join(voice.languages)}")
+
+
+def main() -> None:
+    """Console entry point."""
+    cli(prog_name="cueline")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,38 @@
+"""Every default and limit in one place, so `--help`, the loader and the docs agree."""
+
+from __future__ import annotations
+
+# Routine file defaults (format version 1).
+LANGUAGE = "en"
+TEMPO_S = 3.0
+REST_S = 1.0
+
+# Pacing.
+PACE = 1.0
+PACE_MIN = 0.25
+PACE_MAX = 4.0
+SPEECH_RATE_WPM = 165
+SPEECH_RATE_MIN_WPM = 80
+SPEECH_RATE_MAX_WPM = 400
+
+# Limits that keep a routine file from being a denial of service.
+MAX_FILE_BYTES = 256 * 1024
+MAX_STEPS = 200
+MAX_REPS = 500
+MAX_TEXT_CHARS = 1000
+MAX_ROUTINE_S = 4 * 3600.0
+
+# Gaps in the timeline (seconds at any pace: they are breathing room around speech, not exercise time).
+GAP_AFTER_BELL_S = 0.4
+GAP_BETWEEN_LINES_S = 0.35
+GAP_BEFORE_FIRST_REP_S = 0.8
+GAP_AFTER_COUNT_CHIME_S = 0.02
+COUNT_MARGIN_S = 0.1  # a spoken count must end this long before the next rep starts
+TAIL_S = 0.5
+
+# Speech engine.
+SPEECH_TIMEOUT_S = 20.0
+SILENCE_THRESHOLD = 64  # |sample| at or below this counts as silence when trimming speech clips
+
+# Export.
+BLOCK_SAMPLES = 22050  # one second per rendered block: memory stays flat with routine length

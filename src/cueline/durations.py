@@ -1,0 +1,43 @@
+"""Parse and format human durations such as `4s`, `1.5s`, `2m`, `1m30s`."""
+
+from __future__ import annotations
+
+import math
+import re
+
+_DURATION = re.compile(r"^\s*(?:(?P<m>\d+(?:\.\d+)?)\s*m)?\s*(?:(?P<s>\d+(?:\.\d+)?)\s*s?)?\s*$")
+
+
+def parse_duration_s(value: object) -> float:
+    """Seconds from a number or a duration string; raises ValueError with a readable reason."""
+    if isinstance(value, bool):
+        raise ValueError("expected a duration such as 4s, 1.5s, 2m or 1m30s, not true/false")
+    if isinstance(value, int | float):
+        seconds = float(value)
+    elif isinstance(value, str):
+        match = _DURATION.match(value)
+        if not value.strip() or match is None or (match["m"] is None and match["s"] is None):
+            raise ValueError(f"{value!r} is not a duration such as 4s, 1.5s, 2m or 1m30s")
+        seconds = float(match["m"] or 0) * 60 + float(match["s"] or 0)
+    else:
+        raise ValueError(f"expected a duration such as 4s, 1.5s, 2m or 1m30s, got {type(value).__name__}")
+    if not math.isfinite(seconds) or seconds <= 0:
+        raise ValueError(f"a duration must be more than zero, got {value!r}")
+    return seconds
+
+
+def format_duration(seconds: float) -> str:
+    """A short clock-style text: `45s`, `3:07`, `1:02:03`."""
+    total = round(seconds)
+    hours, rest = divmod(total, 3600)
+    minutes, secs = divmod(rest, 60)
+    if hours:
+        return f"{hours}:{minutes:02d}:{secs:02d}"
+    if minutes:
+        return f"{minutes}:{secs:02d}"
+    return f"{secs}s"
+
+
+def format_seconds(seconds: float) -> str:
+    """A compact seconds value for tables: `3s`, `1.5s`."""
+    return f"{seconds:g}s"

@@ -1,0 +1,16 @@
+"""Where cueline keeps things on the user's machine, each overridable by an environment variable."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+
+def cache_dir() -> Path:
+    """The speech cache: `CUELINE_CACHE_DIR`, else the platform's user cache dir."""
+    override = os.environ.get("CUELINE_CACHE_DIR")
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_cache_dir("cueline"))

@@ -1,0 +1,68 @@
+"""Plain-text and JSON views of routines and timelines, for `show` and friends."""
+
+from __future__ import annotations
+
+import json
+
+from cueline.durations import format_duration, format_seconds
+from cueline.pcm import samples_to_seconds
+from cueline.session import Prepared
+from cueline.timeline import Timeline
+
+
+def steps_table(prepared: Prepared) -> str:
+    """The steps with reps, tempo, sides and duration, and the total, as a small aligned table."""
+    routine, timeline = prepared.routine, prepared.timeline
+    pace = timeline.pacing.pace
+    rows = [("#", "step", "reps", "tempo", "sides", "duration")]
+    for step, span in zip(routine.steps, timeline.steps, strict=True):
+        if step.reps is not None:
+            reps = str(timeline.pacing.reps or step.reps)
+            tempo = format_seconds(round((step.tempo_s or routine.tempo_s) / pace, 2))
+        elif step.hold_s is not None:
+            reps, tempo = "hold", format_seconds(round(step.hold_s / pace, 2))
+        else:
+            reps, tempo = "-", "-"
+        duration = format_duration(samples_to_seconds(span.end_sample - span.start_sample))
+        rows.append((str(span.index + 1), step.name, reps, tempo, "/".join(step.sides) or "-", duration))
+    widths = [max(len(row[col]) for row in rows) for col in range(len(rows[0]))]
+    right = {0, 2, 5}
+    lines = [
+        "  ".join(
+            cell.rjust(widths[c]) if c in right else cell.ljust(widths[c]) for c, cell in enumerate(row)
+        ).rstrip()
+        for row in rows
+    ]
+    header = [routine.title]
+    if routine.description:
+        header.append(routine.description)
+    footer = f"total {format_duration(timeline.duration_s)} ({timeline.pacing.describe()})"
+    return "\n".join([*header, "", *lines, "", footer])
+
+
+def timeline_json(timeline: Timeline) -> str:
+    """The timeline's cues as JSON (start_s, kind, text, step, side, rep, …)."""
+    return json.dumps(
+        {
+            "title": timeline.title,
+            "duration_s": round(timeline.duration_s, 4),
+            "pacing": timeline.pacing.describe(),
+            "cues": timeline.as_records(),
+        },
+        indent=2,
+        ensure_ascii=False,
+    )
+
+
+def timeline_table(timeline: Timeline) -> str:
+    """The timeline's cues as readable lines: time, kind and what sounds."""
+    lines = []
+    for record in timeline.as_records():
+        start = float(str(record["start_s"]))
+        where = "" if record["step"] is None else f" [step {int(str(record['step'])) + 1}"
+        if where:
+            where += f", {record['side']}" if record["side"] else ""
+            where += f", rep {record['rep']}" if record["rep"] else ""
+            where += "]"
+        lines.append(f"{start:9.3f}s  {record['kind']:<6}  {record['text']}{where}")
+    return "\n".join(lines)

@@ -1,0 +1,168 @@
+"""Text to speech: a small engine Protocol, and its pyttsx3/espeak-ng implementation with the traps fenced."""
+
+from __future__ import annotations
+
+import contextlib
+import ctypes
+import io
+import tempfile
+import threading
+import time
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from importlib import metadata
+from pathlib import Path
+from typing import Any, Protocol
+
+from cueline import defaults
+from cueline.errors import SpeechEngineError
+from cueline.wavfile import Samples, WavFormatError, decode_wav
+
+INSTALL_HINT = "install espeak-ng (Debian/Ubuntu: sudo apt-get install espeak-ng), or run ./scripts/setup"
+_ATTEMPTS = 3
+_SETTLE_S = 0.25  # a clip file whose size holds this long after runAndWait returned is as done as it gets
+
+
+@dataclass(frozen=True)
+class VoiceInfo:
+    """A voice the engine offers."""
+
+    id: str
+    name: str
+    languages: tuple[str, ...]
+
+
+class SpeechEngine(Protocol):
+    """Anything that turns text into cueline-format PCM."""
+
+    @property
+    def identity(self) -> str:
+        """Engine name and version: part of every cache key, so an upgrade re-renders."""
+        ...
+
+    def synthesize(self, text: str, voice: str, rate_wpm: int) -> Samples: ...
+
+    def voices(self) -> list[VoiceInfo]: ...
+
+
+class Pyttsx3Speech:
+    """pyttsx3 with the espeak driver, wrapped so its known traps never reach a user: settings are applied
+    while the driver is idle and read back before every clip (queued changes can be dropped), one
+    save_to_file per runAndWait, every wait bounded, its stdout chatter swallowed, and the written file
+    checked before use (runAndWait can return before the file is complete, and now and then the driver
+    writes a clip with no audio at all: that clip is rendered again)."""
+
+    def __init__(self, timeout_s: float = defaults.SPEECH_TIMEOUT_S) -> None:
+        self.timeout_s = timeout_s
+        self._broken: str | None = None
+        try:
+            with _quiet():
+                import pyttsx3
+                from pyttsx3.drivers import _espeak
+
+                self._engine: Any = pyttsx3.init("espeak")
+                # pyttsx3 binds espeak_GetParameter with one argument, so its `current` flag is garbage and
+                # getProperty("rate") returns the default or the current rate at random: bind it properly.
+                self._get_parameter: Any = _espeak.dll.espeak_GetParameter
+                self._get_parameter.argtypes = [ctypes.c_int, ctypes.c_int]
+                self._get_parameter.restype = ctypes.c_int
+                self._rate_parameter = int(_espeak.RATE)
+                espeak_version = _espeak.Info(None).decode()
+            # A new engine reports busy, so property changes would queue; one empty loop settles it.
+            self._bounded(self._engine.runAndWait, "starting")
+        except SpeechEngineError:
+            raise
+        except Exception as exc:  # ImportError, OSError from ctypes, RuntimeError from espeak
+            raise SpeechEngineError(
+                f"the speech engine (espeak-ng) is not available: {exc}", hint=INSTALL_HINT
+            ) from exc
+        self._identity = f"pyttsx3-{metadata.version('pyttsx3')}/espeak-ng-{espeak_version}"
+
+    @property
+    def identity(self) -> str:
+        return self._identity
+
+    def voices(self) -> list[VoiceInfo]:
+        with _quiet():
+            found = self._engine.getProperty("voices")
+        return [VoiceInfo(v.id, v.name, tuple(v.languages or ())) for v in found]
+
+    def synthesize(self, text: str, voice: str, rate_wpm: int) -> Samples:
+        if self._broken:
+            raise SpeechEngineError(f"the speech engine stopped responding earlier ({self._broken})")
+        problem = ""
+        for _ in range(_ATTEMPTS):
+            with tempfile.TemporaryDirectory(prefix="cueline-speech-") as folder:
+                target = Path(folder) / "clip.wav"  # the folder exists: a missing one hangs runAndWait
+                with _quiet():
+                    self._apply(voice, rate_wpm)
+                    self._engine.save_to_file(text, str(target))
+                self._bounded(self._engine.runAndWait, f"speaking {text[:40]!r}")
+                try:
+                    return self._read_when_complete(target)
+                except WavFormatError as exc:
+                    problem = str(exc)
+        raise SpeechEngineError(f"the speech engine produced no usable audio for {text[:40]!r} ({problem})")
+
+    def _apply(self, voice: str, rate_wpm: int) -> None:
+        self._engine.setProperty("voice", voice)
+        self._engine.setProperty("rate", rate_wpm)
+        self._engine.setProperty("volume", 1.0)
+        current_voice = str(self._engine.getProperty("voice") or "")
+        if current_voice != voice and not current_voice.endswith("/" + voice):
+            raise SpeechEngineError(
+                f"espeak-ng has no voice {voice!r} (it is using {current_voice or 'none'})",
+                hint="pick one from `cueline voices`, or remove `voice:` to use the language's default",
+            )
+        if self._get_parameter(self._rate_parameter, 1) != rate_wpm:
+            raise SpeechEngineError(f"the speech engine did not accept rate {rate_wpm} words per minute")
+
+    def _bounded(self, call: Callable[[], object], what: str) -> None:
+        """Run a blocking pyttsx3 call with a time limit and its output swallowed; a hung call marks the
+        engine unusable (it cannot be cancelled, only abandoned)."""
+        failure: list[BaseException] = []
+
+        def target() -> None:
+            try:
+                with _quiet():
+                    call()
+            except BaseException as exc:
+                failure.append(exc)
+
+        worker = threading.Thread(target=target, name="cueline-speech", daemon=True)
+        worker.start()
+        worker.join(self.timeout_s)
+        if worker.is_alive():
+            self._broken = f"{what} took over {self.timeout_s:g} s"
+            raise SpeechEngineError(
+                f"the speech engine hung while {what} (no answer in {self.timeout_s:g} s)"
+            )
+        if failure:
+            raise SpeechEngineError(f"the speech engine failed while {what}: {failure[0]}") from failure[0]
+
+    def _read_when_complete(self, target: Path) -> Samples:
+        """The finished clip. A clip that does not parse yet is read again until it does, or until its size
+        has stopped changing (then it is as complete as it will get, and the WavFormatError stands)."""
+        deadline = time.monotonic() + self.timeout_s
+        last_size, stable_since = -1, time.monotonic()
+        while True:
+            try:
+                data = target.read_bytes()
+            except FileNotFoundError:
+                data = b""
+            try:
+                return decode_wav(data)
+            except WavFormatError:
+                now = time.monotonic()
+                if len(data) != last_size:
+                    last_size, stable_since = len(data), now
+                elif now - stable_since > _SETTLE_S or now > deadline:
+                    raise
+            time.sleep(0.005)
+
+
+@contextlib.contextmanager
+def _quiet() -> Iterator[None]:
+    """Swallow what pyttsx3 prints (`Audio saved to …` per file) so it never mixes with our output."""
+    with contextlib.redirect_stdout(io.StringIO()):
+        yield

@@ -1,0 +1,314 @@
+"""Compile a Routine and a Pacing into a Timeline: every cue at an exact sample offset, none overlapping."""
+
+from __future__ import annotations
+
+import itertools
+from dataclasses import dataclass, field
+from enum import StrEnum
+from typing import Protocol
+
+from cueline import defaults
+from cueline.count_words import count_word
+from cueline.errors import CuelineError, PacingError
+from cueline.pacing import Pacing
+from cueline.pcm import SAMPLE_RATE_HZ, samples_to_seconds, seconds_to_samples
+from cueline.routine import CountMode, Routine, Step
+
+
+class Chime(StrEnum):
+    """The bundled chimes, named as their files in `sounds/`."""
+
+    START = "start"
+    FINISH = "finish"
+    STEP = "step"
+    COUNT = "count"
+    HOLD_END = "hold_end"
+
+
+class CueRole(StrEnum):
+    """Why a cue is there; players and caption writers pick cues by role."""
+
+    BELL = "bell"
+    INTRO = "intro"
+    STEP = "step"
+    INSTRUCTION = "instruction"
+    SIDE = "side"
+    COUNT = "count"
+    HOLD_END = "hold_end"
+    OUTRO = "outro"
+
+
+@dataclass(frozen=True)
+class Cue:
+    """One sound at an exact place: a spoken text or a chime."""
+
+    start_sample: int
+    length_samples: int
+    role: CueRole
+    text: str | None = None
+    chime: Chime | None = None
+    step: int | None = None  # 0-based step index; None for the intro, outro and bells
+    side: str | None = None
+    rep: int | None = None  # 1-based
+
+    @property
+    def kind(self) -> str:
+        return "speech" if self.text is not None else "chime"
+
+    @property
+    def end_sample(self) -> int:
+        return self.start_sample + self.length_samples
+
+
+@dataclass(frozen=True)
+class Rep:
+    """One counted repetition: its slot runs from its onset to the next rep's onset."""
+
+    step: int
+    side: str | None
+    rep: int  # 1-based
+    of_reps: int
+    start_sample: int
+    length_samples: int
+
+
+@dataclass(frozen=True)
+class StepSpan:
+    """Where a step lies in the timeline, from its step chime to the end of its rest."""
+
+    index: int
+    name: str
+    start_sample: int
+    end_sample: int
+    hold_start_sample: int | None = None
+    hold_samples: int | None = None
+
+
+@dataclass(frozen=True)
+class Timeline:
+    """The compiled routine: what sounds when. Changing the pacing means compiling a new Timeline."""
+
+    title: str
+    language: str
+    voice: str | None
+    pacing: Pacing
+    cues: tuple[Cue, ...]
+    reps: tuple[Rep, ...]
+    steps: tuple[StepSpan, ...]
+    total_samples: int
+    sample_rate_hz: int = field(default=SAMPLE_RATE_HZ)
+
+    @property
+    def duration_s(self) -> float:
+        return samples_to_seconds(self.total_samples)
+
+    def spoken_texts(self) -> tuple[str, ...]:
+        """Every distinct text the timeline speaks, in order of first use (to render ahead)."""
+        return tuple(dict.fromkeys(cue.text for cue in self.cues if cue.text is not None))
+
+    def as_records(self) -> list[dict[str, object]]:
+        """The cues as plain dicts (for `show --timeline --json` and golden files)."""
+        return [
+            {
+                "start_s": round(samples_to_seconds(cue.start_sample), 4),
+                "length_s": round(samples_to_seconds(cue.length_samples), 4),
+                "kind": cue.kind,
+                "role": cue.role.value,
+                "text": cue.text if cue.text is not None else cue.chime,
+                "step": cue.step,
+                "side": cue.side,
+                "rep": cue.rep,
+            }
+            for cue in self.cues
+        ]
+
+
+class ClipLengths(Protocol):
+    """How long each sound lasts, in samples; the speech voice and rate are the source's business."""
+
+    def speech_samples(self, text: str) -> int: ...
+
+    def chime_samples(self, chime: Chime) -> int: ...
+
+
+def instruction_text(step: Step) -> str:
+    """What is spoken when a step begins: its name, then its instruction."""
+    name = step.name.rstrip(".!?")
+    return f"{name}. {step.say}" if step.say else f"{name}."
+
+
+def side_text(side: str, first: bool) -> str:
+    """The spoken side announcement: `Right side.` first, then `Now the left side.`"""
+    return f"{side.capitalize()} side." if first else f"Now the {side} side."
+
+
+def compile_timeline(routine: Routine, pacing: Pacing, lengths: ClipLengths) -> Timeline:
+    """Lay out every cue of `routine` at `pacing`; raises PacingError when spoken counts cannot fit."""
+    return _Compiler(routine, pacing, lengths).run()
+
+
+class _Compiler:
+    def __init__(self, routine: Routine, pacing: Pacing, lengths: ClipLengths) -> None:
+        self.routine = routine
+        self.pacing = pacing
+        self.lengths = lengths
+        self.count_mode = pacing.count or routine.count
+        self.cues: list[Cue] = []
+        self.reps: list[Rep] = []
+        self.steps: list[StepSpan] = []
+        self.cursor = 0
+
+    def gap(self, seconds: float) -> None:
+        self.cursor += seconds_to_samples(seconds)
+
+    def paced(self, seconds: float) -> int:
+        return seconds_to_samples(seconds / self.pacing.pace)
+
+    def say(self, text: str, role: CueRole, step: int | None = None, side: str | None = None) -> None:
+        length = self.lengths.speech_samples(text)
+        self.cues.append(Cue(self.cursor, length, role, text=text, step=step, side=side))
+        self.cursor += length
+
+    def chime(self, chime: Chime, role: CueRole, step: int | None = None) -> None:
+        length = self.lengths.chime_samples(chime)
+        self.cues.append(Cue(self.cursor, length, role, chime=chime, step=step))
+        self.cursor += length
+
+    def run(self) -> Timeline:
+        self.chime(Chime.START, CueRole.BELL)
+        self.gap(defaults.GAP_AFTER_BELL_S)
+        for text in self.routine.intro:
+            self.say(text, CueRole.INTRO)
+            self.gap(defaults.GAP_BETWEEN_LINES_S)
+        for index, step in enumerate(self.routine.steps):
+            self.step(index, step)
+        for text in self.routine.outro:
+            self.say(text, CueRole.OUTRO)
+            self.gap(defaults.GAP_BETWEEN_LINES_S)
+        self.chime(Chime.FINISH, CueRole.BELL)
+        self.gap(defaults.TAIL_S)
+        if samples_to_seconds(self.cursor) > defaults.MAX_ROUTINE_S:
+            raise PacingError(
+                f"at pace {self.pacing.pace:g} the routine would last "
+                f"{samples_to_seconds(self.cursor) / 3600:.1f} hours; the limit is "
+                f"{defaults.MAX_ROUTINE_S / 3600:g} hours",
+                hint="use a faster pace or fewer reps",
+            )
+        cues = tuple(sorted(self.cues, key=lambda cue: cue.start_sample))
+        _check_no_overlap(cues)
+        return Timeline(
+            title=self.routine.title,
+            language=self.routine.language,
+            voice=self.routine.voice,
+            pacing=self.pacing,
+            cues=cues,
+            reps=tuple(self.reps),
+            steps=tuple(self.steps),
+            total_samples=self.cursor,
+        )
+
+    def step(self, index: int, step: Step) -> None:
+        start = self.cursor
+        self.chime(Chime.STEP, CueRole.STEP, step=index)
+        self.gap(defaults.GAP_AFTER_BELL_S)
+        self.say(instruction_text(step), CueRole.INSTRUCTION, step=index)
+        hold_start: int | None = None
+        hold_samples: int | None = None
+        if step.reps is not None:
+            sides: tuple[str | None, ...] = step.sides or (None,)
+            for side_index, side in enumerate(sides):
+                if side is not None:
+                    self.gap(defaults.GAP_BETWEEN_LINES_S)
+                    self.say(side_text(side, first=side_index == 0), CueRole.SIDE, step=index, side=side)
+                self.gap(defaults.GAP_BEFORE_FIRST_REP_S)
+                self.counted_reps(index, step, side)
+        elif step.hold_s is not None:
+            self.gap(defaults.GAP_BEFORE_FIRST_REP_S)
+            hold_start, hold_samples = self.cursor, self.paced(step.hold_s)
+            self.cursor += hold_samples
+            self.chime(Chime.HOLD_END, CueRole.HOLD_END, step=index)
+        self.cursor += self.paced(step.rest_s)
+        self.steps.append(StepSpan(index, step.name, start, self.cursor, hold_start, hold_samples))
+
+    def counted_reps(self, index: int, step: Step, side: str | None) -> None:
+        reps = self.pacing.reps or step.reps or 1
+        tempo_s = step.tempo_s or self.routine.tempo_s
+        rep0 = self.cursor
+        onsets = [rep0 + seconds_to_samples(i * tempo_s / self.pacing.pace) for i in range(reps + 1)]
+        for i in range(reps):
+            slot = onsets[i + 1] - onsets[i]
+            self.reps.append(Rep(index, side, i + 1, reps, onsets[i], slot))
+            self.cursor = onsets[i]
+            self.count_cue(index, step, side, i + 1, slot, tempo_s)
+        self.cursor = onsets[reps]
+
+    def count_cue(
+        self, index: int, step: Step, side: str | None, rep: int, slot: int, tempo_s: float
+    ) -> None:
+        mode = self.count_mode
+        if mode is CountMode.SILENT:
+            return
+        need = 0
+        start = self.cursor
+        if mode in (CountMode.CHIME, CountMode.BOTH):
+            need += self.lengths.chime_samples(Chime.COUNT)
+        word = None
+        if mode in (CountMode.VOICE, CountMode.BOTH):
+            word = count_word(rep, self.routine.language)
+            if mode is CountMode.BOTH:
+                need += seconds_to_samples(defaults.GAP_AFTER_COUNT_CHIME_S)
+            need += self.lengths.speech_samples(word) + seconds_to_samples(defaults.COUNT_MARGIN_S)
+        if need > slot:
+            self.no_fit(index, step, rep, word, need, slot, tempo_s)
+        if mode in (CountMode.CHIME, CountMode.BOTH):
+            self.cues.append(
+                Cue(
+                    self.cursor,
+                    self.lengths.chime_samples(Chime.COUNT),
+                    CueRole.COUNT,
+                    chime=Chime.COUNT,
+                    step=index,
+                    side=side,
+                    rep=rep,
+                )
+            )
+            self.cursor += self.lengths.chime_samples(Chime.COUNT)
+        if word is not None:
+            if mode is CountMode.BOTH:
+                self.gap(defaults.GAP_AFTER_COUNT_CHIME_S)
+            self.cues.append(
+                Cue(
+                    self.cursor,
+                    self.lengths.speech_samples(word),
+                    CueRole.COUNT,
+                    text=word,
+                    step=index,
+                    side=side,
+                    rep=rep,
+                )
+            )
+        self.cursor = start
+
+    def no_fit(
+        self, index: int, step: Step, rep: int, word: str | None, need: int, slot: int, tempo_s: float
+    ) -> None:
+        fastest = int(tempo_s / samples_to_seconds(need) * 100) / 100
+        what = f"the spoken count {word!r}" if word else "the count chime"
+        pace_advice = (
+            f"the fastest pace that fits is {fastest:g}" if fastest >= defaults.PACE_MIN else "no pace fits"
+        )
+        raise PacingError(
+            f"step {index + 1} ({step.name}): {what} lasts {samples_to_seconds(need):.2f} s with its margin, "
+            f"but a rep lasts only {samples_to_seconds(slot):.2f} s at pace {self.pacing.pace:g} "
+            f"(rep {rep}); {pace_advice}",
+            hint="slow down with --pace, or count with `count: chime` (or --count chime)"
+            if word
+            else "slow down with --pace, use a longer tempo, or `count: silent`",
+        )
+
+
+def _check_no_overlap(cues: tuple[Cue, ...]) -> None:
+    """The timeline's promise, checked once: no sound starts before the previous one has ended."""
+    for before, after in itertools.pairwise(cues):
+        if after.start_sample < before.end_sample:
+            raise CuelineError(f"internal error: cue {after} overlaps {before}")
