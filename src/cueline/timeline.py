@@ -164,14 +164,28 @@ class _Compiler:
     def paced(self, seconds: float) -> int:
         return seconds_to_samples(seconds / self.pacing.pace)
 
-    def say(self, text: str, role: CueRole, step: int | None = None, side: str | None = None) -> None:
+    def say(
+        self,
+        text: str,
+        role: CueRole,
+        step: int | None = None,
+        side: str | None = None,
+        rep: int | None = None,
+    ) -> None:
         length = self.lengths.speech_samples(text)
-        self.cues.append(Cue(self.cursor, length, role, text=text, step=step, side=side))
+        self.cues.append(Cue(self.cursor, length, role, text=text, step=step, side=side, rep=rep))
         self.cursor += length
 
-    def chime(self, chime: Chime, role: CueRole, step: int | None = None) -> None:
+    def chime(
+        self,
+        chime: Chime,
+        role: CueRole,
+        step: int | None = None,
+        side: str | None = None,
+        rep: int | None = None,
+    ) -> None:
         length = self.lengths.chime_samples(chime)
-        self.cues.append(Cue(self.cursor, length, role, chime=chime, step=step))
+        self.cues.append(Cue(self.cursor, length, role, chime=chime, step=step, side=side, rep=rep))
         self.cursor += length
 
     def run(self) -> Timeline:
@@ -235,72 +249,53 @@ class _Compiler:
         tempo_s = step.tempo_s or self.routine.tempo_s
         rep0 = self.cursor
         onsets = [rep0 + seconds_to_samples(i * tempo_s / self.pacing.pace) for i in range(reps + 1)]
-        for i in range(reps):
-            slot = onsets[i + 1] - onsets[i]
-            self.reps.append(Rep(index, side, i + 1, reps, onsets[i], slot))
+        words = [self.count_word(rep) for rep in range(1, reps + 1)]
+        self.check_counts_fit(index, step, words, min(b - a for a, b in itertools.pairwise(onsets)), tempo_s)
+        for i, word in enumerate(words):
+            self.reps.append(Rep(index, side, i + 1, reps, onsets[i], onsets[i + 1] - onsets[i]))
             self.cursor = onsets[i]
-            self.count_cue(index, step, side, i + 1, slot, tempo_s)
+            if self.count_mode in (CountMode.CHIME, CountMode.BOTH):
+                self.chime(Chime.COUNT, CueRole.COUNT, step=index, side=side, rep=i + 1)
+            if word is not None:
+                if self.count_mode is CountMode.BOTH:
+                    self.gap(defaults.GAP_AFTER_COUNT_CHIME_S)
+                self.say(word, CueRole.COUNT, step=index, side=side, rep=i + 1)
         self.cursor = onsets[reps]
 
-    def count_cue(
-        self, index: int, step: Step, side: str | None, rep: int, slot: int, tempo_s: float
-    ) -> None:
-        mode = self.count_mode
-        if mode is CountMode.SILENT:
-            return
+    def count_word(self, rep: int) -> str | None:
+        if self.count_mode in (CountMode.VOICE, CountMode.BOTH):
+            return count_word(rep, self.routine.language)
+        return None
+
+    def count_samples(self, word: str | None) -> int:
+        """How long a rep's count cue sounds, with the margin it needs before the next rep."""
         need = 0
-        start = self.cursor
-        if mode in (CountMode.CHIME, CountMode.BOTH):
+        if self.count_mode in (CountMode.CHIME, CountMode.BOTH):
             need += self.lengths.chime_samples(Chime.COUNT)
-        word = None
-        if mode in (CountMode.VOICE, CountMode.BOTH):
-            word = count_word(rep, self.routine.language)
-            if mode is CountMode.BOTH:
+        if word is not None:
+            if self.count_mode is CountMode.BOTH:
                 need += seconds_to_samples(defaults.GAP_AFTER_COUNT_CHIME_S)
             need += self.lengths.speech_samples(word) + seconds_to_samples(defaults.COUNT_MARGIN_S)
-        if need > slot:
-            self.no_fit(index, step, rep, word, need, slot, tempo_s)
-        if mode in (CountMode.CHIME, CountMode.BOTH):
-            self.cues.append(
-                Cue(
-                    self.cursor,
-                    self.lengths.chime_samples(Chime.COUNT),
-                    CueRole.COUNT,
-                    chime=Chime.COUNT,
-                    step=index,
-                    side=side,
-                    rep=rep,
-                )
-            )
-            self.cursor += self.lengths.chime_samples(Chime.COUNT)
-        if word is not None:
-            if mode is CountMode.BOTH:
-                self.gap(defaults.GAP_AFTER_COUNT_CHIME_S)
-            self.cues.append(
-                Cue(
-                    self.cursor,
-                    self.lengths.speech_samples(word),
-                    CueRole.COUNT,
-                    text=word,
-                    step=index,
-                    side=side,
-                    rep=rep,
-                )
-            )
-        self.cursor = start
+        return need
 
-    def no_fit(
-        self, index: int, step: Step, rep: int, word: str | None, need: int, slot: int, tempo_s: float
+    def check_counts_fit(
+        self, index: int, step: Step, words: list[str | None], slot: int, tempo_s: float
     ) -> None:
+        """Every count of the step must end before the next rep: judged by the longest one, so the
+        fastest pace suggested really fits the whole step."""
+        if self.count_mode is CountMode.SILENT:
+            return
+        need, word = max((self.count_samples(word), word or "") for word in words)
+        if need <= slot:
+            return
         fastest = int(tempo_s / samples_to_seconds(need) * 100) / 100
         what = f"the spoken count {word!r}" if word else "the count chime"
-        pace_advice = (
+        advice = (
             f"the fastest pace that fits is {fastest:g}" if fastest >= defaults.PACE_MIN else "no pace fits"
         )
         raise PacingError(
             f"step {index + 1} ({step.name}): {what} lasts {samples_to_seconds(need):.2f} s with its margin, "
-            f"but a rep lasts only {samples_to_seconds(slot):.2f} s at pace {self.pacing.pace:g} "
-            f"(rep {rep}); {pace_advice}",
+            f"but a rep lasts only {samples_to_seconds(slot):.2f} s at pace {self.pacing.pace:g}; {advice}",
             hint="slow down with --pace, or count with `count: chime` (or --count chime)"
             if word
             else "slow down with --pace, use a longer tempo, or `count: silent`",
