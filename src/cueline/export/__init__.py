@@ -25,5 +25,5 @@ def format_for(path: Path, requested: ExportFormat | None = None) -> ExportForma
         known = ", ".join(f".{fmt.value}" for fmt in ExportFormat)
         raise ExportError(
             f"cannot tell the format of {path.name!r} from its extension",
-            hint=f"use one of {known} (or pass --format)",
+            hint=f"use one of {known}",
         ) from None

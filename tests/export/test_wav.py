@@ -1,0 +1,129 @@
+"""WAV export: measured from the written file, read back with independent readers."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pytest
+from measure import onsets, read_wav
+
+from cueline.errors import ExportError
+from cueline.export.wav import export_wav
+from cueline.pacing import Pacing
+from cueline.routine import CountMode, Routine, Step
+from cueline.session import prepare
+from cueline.timeline import Chime, CueRole
+
+from fakes import ToneSpeech
+
+
+def routine(count: CountMode, tempo_s: float = 2.0, reps: int = 6) -> Routine:
+    return Routine(
+        title="Export",
+        steps=(Step("Neck", say="Glide up.", reps=reps, tempo_s=tempo_s), Step("Jaw", reps=3)),
+        count=count,
+    )
+
+
+@pytest.mark.parametrize("pace", [0.5, 1.0, 1.3])
+def test_rep_onsets_in_the_file_are_exactly_tempo_over_pace_apart(
+    tone: ToneSpeech, tmp_path: Path, pace: float
+) -> None:
+    prepared = prepare(routine(CountMode.CHIME), Pacing(pace=pace), engine=tone, cache_root=tmp_path)
+    target = tmp_path / "out.wav"
+    export_wav(prepared.timeline, prepared.clips, target)
+    audio = read_wav(target)
+    assert len(audio) == prepared.timeline.total_samples
+    heard = onsets(audio, threshold=0, min_silence=200)
+    neck = [rep.start_sample for rep in prepared.timeline.reps if rep.step == 0]
+    found = [min(heard, key=lambda onset, want=want: abs(onset - want)) for want in neck]
+    # Onset spacing measured from the audio equals tempo / pace to the sample (±1 for rounding).
+    spacing = np.diff(found)
+    assert np.all(np.abs(spacing - 2.0 / pace * 22050) <= 1), spacing
+
+
+@pytest.mark.speech
+def test_real_speech_counts_start_on_schedule(tmp_path: Path) -> None:
+    """With espeak-ng, each spoken count is heard within 20 ms after its rep starts (its clip opens with a
+    10 ms pad and a short fade, and words start with quiet consonants)."""
+    prepared = prepare(routine(CountMode.VOICE, tempo_s=1.5, reps=8), Pacing(pace=1.0), cache_root=tmp_path)
+    target = tmp_path / "speech.wav"
+    export_wav(prepared.timeline, prepared.clips, target)
+    audio = read_wav(target)
+    heard = onsets(audio, threshold=300, min_silence=int(0.25 * 22050))
+    counts = [cue for cue in prepared.timeline.cues if cue.role is CueRole.COUNT]
+    assert len(counts) == 11
+    for cue in counts:
+        after = [onset - cue.start_sample for onset in heard if 0 <= onset - cue.start_sample < 0.1 * 22050]
+        assert after, f"no sound heard near {cue.text!r} at sample {cue.start_sample}"
+        assert after[0] <= 0.02 * 22050, (cue.text, after[0])
+
+
+def test_sox_reads_the_export_with_the_timelines_length(tone: ToneSpeech, tmp_path: Path) -> None:
+    prepared = prepare(routine(CountMode.BOTH), Pacing(), engine=tone, cache_root=tmp_path)
+    target = tmp_path / "out.wav"
+    export_wav(prepared.timeline, prepared.clips, target)
+    info = subprocess.run(["soxi", str(target)], capture_output=True, text=True, check=True).stdout
+    assert f"{prepared.timeline.total_samples} samples" in info
+    assert "Sample Rate    : 22050" in info and "Channels       : 1" in info
+
+
+class _Interrupting:
+    """A clip source that raises after a few clips, like a Ctrl-C in the middle of an export."""
+
+    def __init__(self, inner: object, after: int, error: BaseException) -> None:
+        self.inner, self.left, self.error = inner, after, error
+
+    def speech(self, text: str) -> np.ndarray:
+        self._tick()
+        return self.inner.speech(text)  # type: ignore[attr-defined, no-any-return]
+
+    def chime(self, chime: Chime) -> np.ndarray:
+        self._tick()
+        return self.inner.chime(chime)  # type: ignore[attr-defined, no-any-return]
+
+    def _tick(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise self.error
+
+
+@pytest.mark.parametrize("error", [KeyboardInterrupt(), OSError(28, "No space left on device")])
+def test_an_interrupted_export_leaves_nothing_and_keeps_the_old_file(
+    tone: ToneSpeech, tmp_path: Path, error: BaseException
+) -> None:
+    prepared = prepare(routine(CountMode.CHIME), Pacing(), engine=tone, cache_root=tmp_path / "cache")
+    out = tmp_path / "out"
+    out.mkdir()
+    target = out / "routine.wav"
+    target.write_bytes(b"the previous export")
+    with pytest.raises((KeyboardInterrupt, ExportError)):
+        export_wav(prepared.timeline, _Interrupting(prepared.clips, 5, error), target)
+    assert target.read_bytes() == b"the previous export"
+    assert sorted(p.name for p in out.iterdir()) == ["routine.wav"]
+
+
+def test_ctrl_c_on_the_command_line_leaves_no_partial_file(tmp_path: Path) -> None:
+    """A real SIGINT to `cueline export` of a long routine (chime counts: no speech engine needed to
+    start writing), sent as soon as its temporary file appears."""
+    source = tmp_path / "long.yaml"
+    source.write_text("title: Long\ncount: chime\nsteps:\n  - name: Strokes\n    reps: 450\n    tempo: 30s\n")
+    out = tmp_path / "out"
+    out.mkdir()
+    env = {**os.environ, "CUELINE_CACHE_DIR": str(tmp_path / "cache")}
+    command = [sys.executable, "-m", "cueline", "export", str(source), "-o", str(out / "long.wav")]
+    process = subprocess.Popen(command, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    deadline = time.monotonic() + 30
+    while not any(out.iterdir()) and process.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.001)  # polling a real subprocess: there is no clock to inject here
+    process.send_signal(signal.SIGINT)
+    _, stderr = process.communicate(timeout=30)
+    assert process.returncode == 130, stderr
+    assert stderr.strip().endswith("Interrupted.")
+    assert list(out.iterdir()) == []

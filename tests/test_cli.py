@@ -1,0 +1,191 @@
+"""The command line: exact output and exit codes, help for every command, errors without tracebacks."""
+
+from __future__ import annotations
+
+import itertools
+import json
+import subprocess
+import sys
+from collections.abc import Callable
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from measure import read_wav
+
+import cueline
+from cueline.cli import cli
+
+from fakes import ToneSpeech
+
+GOOD = """\
+title: Tiny
+tempo: 2s
+steps:
+  - name: Neck
+    say: Glide up.
+    reps: 3
+  - name: Hold
+    hold: 5s
+"""
+
+
+@pytest.fixture
+def fake_engine(monkeypatch: pytest.MonkeyPatch) -> ToneSpeech:
+    engine = ToneSpeech()
+    monkeypatch.setattr("cueline.session.default_engine", lambda: engine)
+    return engine
+
+
+def test_every_command_has_help(runner: CliRunner) -> None:
+    commands = sorted(cli.commands)  # type: ignore[attr-defined]
+    assert commands == ["export", "lint", "show", "voices"]
+    for name in commands:
+        result = runner.invoke(cli, [name, "--help"])
+        assert result.exit_code == 0, name
+        assert result.output.startswith(f"Usage: cli {name}") or result.output.startswith("Usage:"), name
+        assert len(result.output.splitlines()) > 4, name
+    top = runner.invoke(cli, ["--help"])
+    assert top.exit_code == 0 and "cueline export face-basics -o face.wav" in top.output
+
+
+def test_version(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["--version"])
+    assert (result.exit_code, result.output) == (0, f"cueline, version {cueline.__version__}\n")
+
+
+def test_lint_reports_ok_and_errors_with_location(
+    runner: CliRunner, write_routine: Callable[..., Path]
+) -> None:
+    good = write_routine(GOOD, "good.yaml")
+    bad = write_routine("title: Bad\nsteps:\n  - name: Neck\n    reps: many\n", "bad.yaml")
+    result = runner.invoke(cli, ["lint", str(good), str(bad)])
+    assert result.exit_code == 1
+    assert result.stdout == f"{good}: ok (2 steps)\n"
+    assert result.stderr == (
+        f"{bad}:4:11: steps[1].reps: expected a whole number from 1 to 500, got 'many'\n"
+        "  hint: for example `reps: 8`\n"
+    )
+
+
+def test_lint_bundled(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["lint", "--bundled"])
+    assert result.exit_code == 0
+    assert "face-basics: ok (8 steps)" in result.output
+
+
+def test_lint_needs_something_to_check(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["lint"])
+    assert result.exit_code == 2 and "give at least one routine file" in result.output
+
+
+def test_show_prints_steps_and_total(
+    runner: CliRunner, write_routine: Callable[..., Path], fake_engine: ToneSpeech
+) -> None:
+    # With the fake engine "Neck. Glide up." speaks 0.15 + 15 × 0.05 = 0.9 s and "Hold." 0.4 s. Chimes: step
+    # 1.2 s, hold end 0.9 s, start 2.0 s, finish 2.5 s. Gaps: 0.4 s after a chime, 0.8 s before reps/holds.
+    # Neck: 1.2 + 0.4 + 0.9 + 0.8 + 3 × 2 + 1 rest = 10.3 s; Hold: 1.2 + 0.4 + 0.4 + 0.8 + 5 + 0.9 + 1
+    # = 9.7 s; total: 2.0 + 0.4 + 10.3 + 9.7 + 2.5 + 0.5 tail = 25.4 s.
+    path = write_routine(GOOD)
+    result = runner.invoke(cli, ["show", str(path)])
+    assert result.exit_code == 0, result.output
+    assert result.output == (
+        "Tiny\n"
+        "\n"
+        "#  step  reps  tempo  sides  duration\n"
+        "1  Neck     3  2s     -           10s\n"
+        "2  Hold  hold  5s     -           10s\n"
+        "\n"
+        "total 25s (pace 1, speech 165 wpm)\n"
+    )
+    # At pace 0.5 with 4 reps: Neck 1.2 + 0.4 + 0.9 + 0.8 + 4 × 4 + 2 = 21.3 s; Hold 1.2 + 0.4 + 0.4 + 0.8
+    # + 10 + 0.9 + 2 = 15.7 s; total 2.4 + 21.3 + 15.7 + 3.0 = 42.4 s.
+    slower = runner.invoke(cli, ["show", str(path), "--pace", "0.5", "--reps", "4"])
+    assert "1  Neck     4  4s     -           21s" in slower.output
+    assert "2  Hold  hold  10s    -           16s" in slower.output
+    assert slower.output.endswith("total 42s (pace 0.5, speech 165 wpm, reps 4)\n")
+
+
+def test_show_timeline_json(
+    runner: CliRunner, write_routine: Callable[..., Path], fake_engine: ToneSpeech
+) -> None:
+    result = runner.invoke(
+        cli, ["show", str(write_routine(GOOD)), "--timeline", "--json", "--count", "chime"]
+    )
+    assert result.exit_code == 0
+    document = json.loads(result.output)
+    counts = [cue for cue in document["cues"] if cue["role"] == "count"]
+    assert [(c["kind"], c["rep"]) for c in counts] == [("chime", 1), ("chime", 2), ("chime", 3)]
+    assert [round(b["start_s"] - a["start_s"], 3) for a, b in itertools.pairwise(counts)] == [
+        2.0,
+        2.0,
+    ]
+    assert set(document["cues"][0]) == {"start_s", "length_s", "kind", "role", "text", "step", "side", "rep"}
+
+
+@pytest.mark.parametrize(
+    ("args", "code", "message"),
+    [
+        (
+            ["show", "face-basic"],
+            2,
+            "Error: face-basic: no bundled routine has this name\n  hint: did you mean `face-basics`?\n",
+        ),
+        (
+            ["show", "nope.yaml"],
+            2,
+            "Error: nope.yaml: no such file\n  hint: check the path, or run `cueline lint --bundled`\n",
+        ),
+        (
+            ["export", "face-basics", "-o", "out.mp4"],
+            1,
+            "Error: cannot tell the format of 'out.mp4' from its extension\n  hint: use one of .wav\n",
+        ),
+    ],
+)
+def test_errors_are_one_line_without_traceback(
+    runner: CliRunner, args: list[str], code: int, message: str
+) -> None:
+    result = runner.invoke(cli, args)
+    assert (result.exit_code, result.stderr) == (code, message)
+    assert "Traceback" not in result.output
+
+
+def test_pace_out_of_range_is_a_usage_error(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["show", "face-basics", "--pace", "9"])
+    assert result.exit_code == 2 and "0.25<=x<=4" in result.output
+
+
+def test_counts_that_do_not_fit_are_reported_with_advice(
+    runner: CliRunner, write_routine: Callable[..., Path], fake_engine: ToneSpeech
+) -> None:
+    # "three" speaks 0.4 s with the fake engine; with its 0.1 s margin it needs 0.5 s, a rep is 0.45 s.
+    path = write_routine("title: Fast\ntempo: 0.45s\nsteps:\n  - name: Flicks\n    reps: 3\n")
+    result = runner.invoke(cli, ["export", str(path), "-o", "x.wav"])
+    assert result.exit_code == 2
+    assert result.stderr.startswith("Error: step 1 (Flicks): the spoken count 'three'")
+    assert "hint: slow down with --pace, or count with `count: chime`" in result.stderr
+
+
+def test_debug_shows_the_real_exception(runner: CliRunner) -> None:
+    result = runner.invoke(cli, ["--debug", "show", "face-basic"])
+    assert result.exit_code != 0 and type(result.exception).__name__ == "RoutineError"
+
+
+@pytest.mark.speech
+def test_export_bundled_routine_end_to_end(tmp_path: Path) -> None:
+    """The README's first command, as a subprocess with real speech: the file lasts what `show` says."""
+    target = tmp_path / "face-basics.wav"
+    run = [sys.executable, "-m", "cueline"]
+    export = subprocess.run(
+        [*run, "export", "face-basics", "-o", str(target)], capture_output=True, text=True
+    )
+    assert export.returncode == 0, export.stderr
+    assert export.stdout.startswith(f"Wrote {target} (")
+    assert export.stderr == ""  # no progress bar off a terminal, and nothing from pyttsx3
+    shown = subprocess.run(
+        [*run, "show", "face-basics", "--timeline", "--json"], capture_output=True, text=True
+    )
+    duration_s = json.loads(shown.stdout)["duration_s"]
+    assert abs(len(read_wav(target)) / 22050 - duration_s) < 1e-3
+    assert 4 * 60 < duration_s < 9 * 60
