@@ -1,0 +1,86 @@
+"""Benchmarks that print figures (no pass/fail): export speed and peak memory against routine length,
+and how long a cold and a warm speech cache take to prepare a routine.
+
+    .venv/bin/python scripts/bench.py            # all
+    .venv/bin/python scripts/bench.py export     # peak RSS and speed of WAV export, 10 vs 60 minutes
+    .venv/bin/python scripts/bench.py cache      # cold vs warm `show face-basics`
+"""
+
+from __future__ import annotations
+
+import argparse
+import os
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+CLI = [sys.executable, "-m", "cueline"]
+
+
+def routine_yaml(minutes: int) -> str:
+    """A routine of about `minutes` of counted strokes (30 reps of 4 s a step), spoken counts."""
+    steps = max(1, round(minutes * 60 / 120))
+    lines = [f"title: Bench {minutes} minutes", "tempo: 4s", "steps:"]
+    for index in range(steps):
+        lines += [f"  - name: Stroke set {index + 1}", "    say: Long light strokes.", "    reps: 30"]
+    return "\n".join(lines) + "\n"
+
+
+def run_measured(args: list[str], env: dict[str, str]) -> tuple[float, float]:
+    """Wall seconds and peak resident memory (MiB) of one child process."""
+    start = time.perf_counter()
+    process = subprocess.Popen(args, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.PIPE)
+    _, status, usage = os.wait4(process.pid, 0)
+    elapsed = time.perf_counter() - start
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(
+            f"failed: {' '.join(args)}\n{process.stderr.read().decode() if process.stderr else ''}"
+        )
+    return elapsed, usage.ru_maxrss / 1024
+
+
+def bench_export(work: Path, env: dict[str, str]) -> None:
+    print("WAV export (warm speech cache): peak memory must not grow with routine length")
+    print(f"{'routine':>10} {'audio':>8} {'wall s':>8} {'x realtime':>11} {'peak MiB':>9}")
+    for minutes in (10, 60):
+        source = work / f"bench-{minutes}.yaml"
+        source.write_text(routine_yaml(minutes))
+        target = work / f"bench-{minutes}.wav"
+        subprocess.run(
+            [*CLI, "show", str(source)], env=env, check=True, capture_output=True
+        )  # warm the cache
+        wall_s, peak_mib = run_measured([*CLI, "export", str(source), "-o", str(target)], env)
+        audio_s = (target.stat().st_size - 44) / 2 / 22050
+        print(
+            f"{minutes:>8}m {audio_s / 60:>7.1f}m {wall_s:>8.2f} {audio_s / wall_s:>10.0f}x {peak_mib:>9.1f}"
+        )
+        target.unlink()
+
+
+def bench_cache(work: Path, env: dict[str, str]) -> None:
+    print("Preparing face-basics (`show`), speech cache cold then warm")
+    cold_env = {**env, "CUELINE_CACHE_DIR": str(work / "cold-cache")}
+    for label in ("cold", "warm"):
+        wall_s, peak_mib = run_measured([*CLI, "show", "face-basics"], cold_env)
+        print(f"  {label}: {wall_s:.2f} s, peak {peak_mib:.1f} MiB")
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(
+        description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
+    )
+    parser.add_argument("which", nargs="?", choices=["export", "cache", "all"], default="all")
+    which = parser.parse_args().which
+    with tempfile.TemporaryDirectory(prefix="cueline-bench-") as folder:
+        work = Path(folder)
+        env = {**os.environ, "CUELINE_CACHE_DIR": str(work / "cache")}
+        if which in ("export", "all"):
+            bench_export(work, env)
+        if which in ("cache", "all"):
+            bench_cache(work, env)
+
+
+if __name__ == "__main__":
+    main()
