@@ -82,10 +82,10 @@ def test_lint_needs_something_to_check(runner: CliRunner) -> None:
 def test_show_prints_steps_and_total(
     runner: CliRunner, write_routine: Callable[..., Path], fake_engine: ToneSpeech
 ) -> None:
-    # With the fake engine "Neck. Glide up." speaks 0.15 + 15 × 0.05 = 0.9 s and "Hold." 0.4 s. Chimes: step
+    # With the fake engine "Glide up." speaks 0.15 + 9 × 0.05 = 0.6 s and "Hold." 0.4 s. Chimes: step
     # 1.2 s, hold end 0.9 s, start 2.0 s, finish 2.5 s. Gaps: 0.4 s after a chime, 0.8 s before reps/holds.
-    # Neck: 1.2 + 0.4 + 0.9 + 0.8 + 3 × 2 + 1 rest = 10.3 s; Hold: 1.2 + 0.4 + 0.4 + 0.8 + 5 + 0.9 + 1
-    # = 9.7 s; total: 2.0 + 0.4 + 10.3 + 9.7 + 2.5 + 0.5 tail = 25.4 s.
+    # Neck: 1.2 + 0.4 + 0.6 + 0.8 + 3 × 2 + 1 rest = 10.0 s; Hold: 1.2 + 0.4 + 0.4 + 0.8 + 5 + 0.9 + 1
+    # = 9.7 s; total: 2.0 + 0.4 + 10.0 + 9.7 + 2.5 + 0.5 tail = 25.1 s.
     path = write_routine(GOOD)
     result = runner.invoke(cli, ["show", str(path)])
     assert result.exit_code == 0, result.output
@@ -98,8 +98,8 @@ def test_show_prints_steps_and_total(
         "\n"
         "total 25s (pace 1, speech 165 wpm)\n"
     )
-    # At pace 0.5 with 4 reps: Neck 1.2 + 0.4 + 0.9 + 0.8 + 4 × 4 + 2 = 21.3 s; Hold 1.2 + 0.4 + 0.4 + 0.8
-    # + 10 + 0.9 + 2 = 15.7 s; total 2.4 + 21.3 + 15.7 + 3.0 = 42.4 s.
+    # At pace 0.5 with 4 reps: Neck 1.2 + 0.4 + 0.6 + 0.8 + 4 × 4 + 2 = 21.0 s; Hold 1.2 + 0.4 + 0.4 + 0.8
+    # + 10 + 0.9 + 2 = 15.7 s; total 2.4 + 21.0 + 15.7 + 3.0 = 42.1 s.
     slower = runner.invoke(cli, ["show", str(path), "--pace", "0.5", "--reps", "4"])
     assert "1  Neck     4  4s     -           21s" in slower.output
     assert "2  Hold  hold  10s    -           16s" in slower.output

@@ -118,10 +118,6 @@ def _progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
         yield bar.update
 
 
-ROUTINE_HELP = (
-    "ROUTINE is a bundled routine's name (see `cueline lint --bundled`) or the path of a routine file."
-)
-
 
 @click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
 @click.version_option(__version__, "--version", prog_name="cueline")

@@ -55,14 +55,17 @@ def timeline_json(timeline: Timeline) -> str:
 
 
 def timeline_table(timeline: Timeline) -> str:
-    """The timeline's cues as readable lines: time, kind and what sounds."""
+    """The timeline's cues as readable lines: time, kind, what sounds, and where in the routine."""
     lines = []
-    for record in timeline.as_records():
-        start = float(str(record["start_s"]))
-        where = "" if record["step"] is None else f" [step {int(str(record['step'])) + 1}"
-        if where:
-            where += f", {record['side']}" if record["side"] else ""
-            where += f", rep {record['rep']}" if record["rep"] else ""
-            where += "]"
-        lines.append(f"{start:9.3f}s  {record['kind']:<6}  {record['text']}{where}")
+    for cue in timeline.cues:
+        where = []
+        if cue.step is not None:
+            where.append(f"step {cue.step + 1}")
+        if cue.side is not None:
+            where.append(cue.side)
+        if cue.rep is not None:
+            where.append(f"rep {cue.rep}")
+        what = cue.text if cue.text is not None else f"({cue.chime} chime)"
+        suffix = f"  [{', '.join(where)}]" if where else ""
+        lines.append(f"{samples_to_seconds(cue.start_sample):9.3f}s  {what}{suffix}")
     return "\n".join(lines)

@@ -132,9 +132,9 @@ class ClipLengths(Protocol):
 
 
 def instruction_text(step: Step) -> str:
-    """What is spoken when a step begins: its name, then its instruction."""
-    name = step.name.rstrip(".!?")
-    return f"{name}. {step.say}" if step.say else f"{name}."
+    """What is spoken when a step begins: its instruction, or its name when it has none. (Both would say
+    the same thing twice: "Neck. Now the neck…"; the name is on screen and a chapter title anyway.)"""
+    return step.say or f"{step.name.rstrip('.!?')}."
 
 
 def side_text(side: str, first: bool) -> str:
