@@ -87,7 +87,7 @@ def test_show_prints_steps_and_total(
     # Neck: 1.2 + 0.4 + 0.6 + 0.8 + 3 × 2 + 1 rest = 10.0 s; Hold: 1.2 + 0.4 + 0.4 + 0.8 + 5 + 0.9 + 1
     # = 9.7 s; total: 2.0 + 0.4 + 10.0 + 9.7 + 2.5 + 0.5 tail = 25.1 s.
     path = write_routine(GOOD)
-    result = runner.invoke(cli, ["show", str(path)])
+    result = runner.invoke(cli, ["show", str(path), "--no-safety"])
     assert result.exit_code == 0, result.output
     assert result.output == (
         "Tiny\n"
@@ -100,7 +100,7 @@ def test_show_prints_steps_and_total(
     )
     # At pace 0.5 with 4 reps: Neck 1.2 + 0.4 + 0.6 + 0.8 + 4 × 4 + 2 = 21.0 s; Hold 1.2 + 0.4 + 0.4 + 0.8
     # + 10 + 0.9 + 2 = 15.7 s; total 2.4 + 21.0 + 15.7 + 3.0 = 42.1 s.
-    slower = runner.invoke(cli, ["show", str(path), "--pace", "0.5", "--reps", "4"])
+    slower = runner.invoke(cli, ["show", str(path), "--pace", "0.5", "--reps", "4", "--no-safety"])
     assert "1  Neck     4  4s     -           21s" in slower.output
     assert "2  Hold  hold  10s    -           16s" in slower.output
     assert slower.output.endswith("total 42s (pace 0.5, speech 165 wpm, reps 4)\n")
@@ -123,6 +123,21 @@ def test_show_timeline_json(
     assert set(document["cues"][0]) == {"start_s", "length_s", "kind", "role", "text", "step", "side", "rep"}
 
 
+def test_the_safety_line_is_spoken_first_unless_turned_off(
+    runner: CliRunner, write_routine: Callable[..., Path], fake_engine: ToneSpeech
+) -> None:
+    path = str(write_routine(GOOD.replace("title: Tiny", "title: Tiny\nintro: Warm the oil.")))
+    spoken = [
+        c
+        for c in json.loads(runner.invoke(cli, ["show", path, "--json"]).output)["cues"]
+        if c["kind"] == "speech"
+    ]
+    assert [c["role"] for c in spoken[:2]] == ["safety", "intro"]
+    assert "stop if anything hurts" in spoken[0]["text"] and "retinoids" in spoken[0]["text"]
+    quiet = json.loads(runner.invoke(cli, ["show", path, "--json", "--no-safety"]).output)["cues"]
+    assert next(c["role"] for c in quiet if c["kind"] == "speech") == "intro"
+
+
 @pytest.mark.parametrize(
     ("args", "code", "message"),
     [
@@ -134,7 +149,8 @@ def test_show_timeline_json(
         (
             ["show", "nope.yaml"],
             2,
-            "Error: nope.yaml: no such file\n  hint: check the path, or run `cueline lint --bundled`\n",
+            "Error: nope.yaml: no such file\n"
+            "  hint: check the path, or run `cueline lint --bundled` for the bundled routines\n",
         ),
         (
             ["export", "face-basics", "-o", "out.mp4"],

@@ -55,56 +55,69 @@ def _debug(ctx: click.Context) -> bool:
     return bool(ctx.obj and ctx.obj.get("debug")) or os.environ.get("CUELINE_DEBUG") == "1"
 
 
+_PACING_OPTIONS = [
+    click.option(
+        "--pace",
+        type=click.FloatRange(defaults.PACE_MIN, defaults.PACE_MAX),
+        default=defaults.PACE,
+        show_default=True,
+        help="Speed of reps, holds and rests: 0.5 is half speed, 2 twice as fast. Speech is never stretched.",
+    ),
+    click.option(
+        "--speech-rate",
+        "speech_rate_wpm",
+        type=click.IntRange(defaults.SPEECH_RATE_MIN_WPM, defaults.SPEECH_RATE_MAX_WPM),
+        default=defaults.SPEECH_RATE_WPM,
+        show_default=True,
+        help="Speaking rate in words per minute.",
+    ),
+    click.option(
+        "--reps",
+        type=click.IntRange(1, defaults.MAX_REPS),
+        default=None,
+        help="Use this many reps for every counted step.",
+    ),
+    click.option(
+        "--count",
+        type=click.Choice([m.value for m in CountMode]),
+        default=None,
+        help="How to count reps (overrides the routine): spoken numbers, a soft chime, both, or silent.",
+    ),
+    click.option(
+        "--no-safety",
+        is_flag=True,
+        help="Leave out the safety line spoken before the routine (once you have heard it).",
+    ),
+]
+
+
 def pacing_options(command: F) -> F:
-    """The options every command that compiles a routine shares."""
-    options = [
-        click.option(
-            "--pace",
-            type=click.FloatRange(defaults.PACE_MIN, defaults.PACE_MAX),
-            default=defaults.PACE,
-            show_default=True,
-            help="Speed of reps, holds and rests: 0.5 is half speed, 2 twice as fast. "
-            "Speech is never stretched.",
-        ),
-        click.option(
-            "--speech-rate",
-            "speech_rate_wpm",
-            type=click.IntRange(defaults.SPEECH_RATE_MIN_WPM, defaults.SPEECH_RATE_MAX_WPM),
-            default=defaults.SPEECH_RATE_WPM,
-            show_default=True,
-            help="Speaking rate in words per minute.",
-        ),
-        click.option(
-            "--reps",
-            type=click.IntRange(1, defaults.MAX_REPS),
-            default=None,
-            help="Use this many reps for every counted step.",
-        ),
-        click.option(
-            "--count",
-            type=click.Choice([m.value for m in CountMode]),
-            default=None,
-            help="How to count reps (overrides the routine): spoken numbers, a soft chime, both, or silent.",
-        ),
-    ]
-    for option in reversed(options):
-        command = option(command)
-    return command
+    """Add the options every command that compiles a routine shares; the command receives them as one
+    `pacing` value and a `no_safety` flag."""
+
+    @functools.wraps(command)
+    def with_pacing(
+        *args: Any, pace: float, speech_rate_wpm: int, reps: int | None, count: str | None, **kwargs: Any
+    ) -> Any:
+        from cueline.pacing import Pacing
+
+        mode = CountMode(count) if count else None
+        pacing = Pacing(pace=pace, speech_rate_wpm=speech_rate_wpm, reps=reps, count=mode)
+        return command(*args, pacing=pacing, **kwargs)
+
+    decorated: Any = with_pacing
+    for option in reversed(_PACING_OPTIONS):
+        decorated = option(decorated)
+    return decorated  # type: ignore[no-any-return]
 
 
-def _pacing(pace: float, speech_rate_wpm: int, reps: int | None, count: str | None) -> Pacing:
-    from cueline.pacing import Pacing
-
-    return Pacing(
-        pace=pace, speech_rate_wpm=speech_rate_wpm, reps=reps, count=CountMode(count) if count else None
-    )
-
-
-def _prepare(routine_ref: str, pacing: Pacing) -> Prepared:
+def _prepare(routine_ref: str, pacing: Pacing, no_safety: bool) -> Prepared:
     from cueline.catalog import load_routine
+    from cueline.safety import without_safety
     from cueline.session import prepare
 
-    return prepare(load_routine(routine_ref), pacing)
+    routine = load_routine(routine_ref)
+    return prepare(without_safety(routine) if no_safety else routine, pacing)
 
 
 @contextlib.contextmanager
@@ -116,7 +129,6 @@ def _progress(label: str, total: int) -> Iterator[Callable[[int], None]]:
     )
     with bar:
         yield bar.update
-
 
 
 @click.group(cls=_Cli, context_settings={"help_option_names": ["-h", "--help"]})
@@ -148,9 +160,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
     help="File to write; the extension picks the format (.wav).",
 )
 @pacing_options
-def export(
-    routine: str, output: Path, pace: float, speech_rate_wpm: int, reps: int | None, count: str | None
-) -> None:
+def export(routine: str, output: Path, pacing: Pacing, no_safety: bool) -> None:
     """Export ROUTINE to an audio file.
 
     The file appears only when complete: an interrupted export leaves nothing behind and never
@@ -161,7 +171,7 @@ def export(
     from cueline.export.wav import export_wav
 
     format_for(output)
-    prepared = _prepare(routine, _pacing(pace, speech_rate_wpm, reps, count))
+    prepared = _prepare(routine, pacing, no_safety)
     with _progress("Exporting", prepared.timeline.total_samples) as advance:
         export_wav(prepared.timeline, prepared.clips, output, progress=advance)
     from cueline.durations import format_duration
@@ -179,22 +189,14 @@ def export(
 )
 @click.option("--json", "as_json", is_flag=True, help="With --timeline: print the cues as JSON.")
 @pacing_options
-def show(
-    routine: str,
-    show_timeline: bool,
-    as_json: bool,
-    pace: float,
-    speech_rate_wpm: int,
-    reps: int | None,
-    count: str | None,
-) -> None:
+def show(routine: str, show_timeline: bool, as_json: bool, pacing: Pacing, no_safety: bool) -> None:
     """Show ROUTINE's steps, reps, tempo and durations at the chosen pacing.
 
     ROUTINE is a bundled routine's name (such as face-basics) or the path of a routine file.
     """
     from cueline import report
 
-    prepared = _prepare(routine, _pacing(pace, speech_rate_wpm, reps, count))
+    prepared = _prepare(routine, pacing, no_safety)
     if as_json:
         click.echo(report.timeline_json(prepared.timeline))
     elif show_timeline:

@@ -5,7 +5,10 @@ from __future__ import annotations
 import math
 import re
 
-_DURATION = re.compile(r"^\s*(?:(?P<m>\d+(?:\.\d+)?)\s*m)?\s*(?:(?P<s>\d+(?:\.\d+)?)\s*s?)?\s*$")
+# A sign is accepted only so that `-1s` is reported as "must be more than zero", not as unreadable.
+_DURATION = re.compile(
+    r"^\s*(?P<sign>-)?\s*(?:(?P<m>\d+(?:\.\d+)?)\s*m)?\s*(?:(?P<s>\d+(?:\.\d+)?)\s*s?)?\s*$"
+)
 
 
 def parse_duration_s(value: object) -> float:
@@ -18,7 +21,7 @@ def parse_duration_s(value: object) -> float:
         match = _DURATION.match(value)
         if not value.strip() or match is None or (match["m"] is None and match["s"] is None):
             raise ValueError(f"{value!r} is not a duration such as 4s, 1.5s, 2m or 1m30s")
-        seconds = float(match["m"] or 0) * 60 + float(match["s"] or 0)
+        seconds = (float(match["m"] or 0) * 60 + float(match["s"] or 0)) * (-1 if match["sign"] else 1)
     else:
         raise ValueError(f"expected a duration such as 4s, 1.5s, 2m or 1m30s, got {type(value).__name__}")
     if not math.isfinite(seconds) or seconds <= 0:

@@ -43,3 +43,8 @@ class Routine:
     count: CountMode = CountMode.VOICE
     intro: tuple[str, ...] = ()
     outro: tuple[str, ...] = ()
+    safety: tuple[str, ...] = ()  # spoken before everything else; `--no-safety` empties it
+    technique: str | None = None
+    tools: tuple[str, ...] = ()
+    oil: str | None = None
+    tags: tuple[str, ...] = ()

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import difflib
+import math
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,23 +12,47 @@ from typing import Any, TypeVar
 import yaml
 
 from cueline import defaults
-from cueline.durations import parse_duration_s
+from cueline.durations import format_duration, parse_duration_s
 from cueline.errors import RoutineError
 from cueline.routine import CountMode, Routine, Step
+from cueline.safety import safety_line
 
-ROUTINE_KEYS = ("title", "description", "language", "voice", "tempo", "count", "intro", "outro", "steps")
+ROUTINE_KEYS = (
+    "title", "description", "technique", "tools", "oil", "tags",
+    "language", "voice", "tempo", "count", "intro", "outro", "steps",
+)  # fmt: skip
 STEP_KEYS = ("name", "say", "reps", "hold", "tempo", "sides", "rest")
 
 T = TypeVar("T")
+_MAX_NESTING = 8  # a routine uses 3 (routine → steps → step → sides); the rest is room for mistakes
+
+
+def _too_large(size_bytes: int) -> tuple[str, None, None, str]:
+    """The message for a file over the size cap (sizes rounded up, so the cap never looks like the size)."""
+    return (
+        f"the file is {math.ceil(size_bytes / 1024)} KiB; routine files may be at most "
+        f"{defaults.MAX_FILE_BYTES // 1024} KiB",
+        None,
+        None,
+        "split it into several routines",
+    )
+
+
+@dataclass(frozen=True)
+class _Pairs:
+    """A YAML mapping as written: its key and value fields in order, duplicates included."""
+
+    items: tuple[tuple[_Field, _Field], ...]
 
 
 @dataclass(frozen=True)
 class _Field:
     """A parsed YAML value with its position, so errors can point at it."""
 
-    value: Any
+    value: Any  # a scalar, a list of _Field, or _Pairs
     line: int
     column: int
+    raw: str | None = None  # a scalar as written: `name: 1:30` is text "1:30", not YAML 1.1's 90
 
 
 def load_routine_text(text: bytes, source: str) -> Routine:
@@ -37,25 +62,23 @@ def load_routine_text(text: bytes, source: str) -> Routine:
 
 def load_routine_path(path: Path) -> Routine:
     """Read and load a routine file from disk."""
+    source = str(path)
     try:
         size = path.stat().st_size
         if size > defaults.MAX_FILE_BYTES:
-            raise RoutineError(
-                f"file is {size // 1024} KiB; routine files are capped at "
-                f"{defaults.MAX_FILE_BYTES // 1024} KiB",
-                source=str(path),
-                hint="split it into several routines",
-            )
+            message, _, _, hint = _too_large(size)
+            raise RoutineError(message, source=source, hint=hint)
         data = path.read_bytes()
     except FileNotFoundError:
-        raise RoutineError(
-            "no such file", source=str(path), hint="check the path, or run `cueline lint --bundled`"
-        ) from None
+        hint = "check the path, or run `cueline lint --bundled` for the bundled routines"
+        raise RoutineError("no such file", source=source, hint=hint) from None
     except IsADirectoryError:
-        raise RoutineError("is a directory, not a routine file", source=str(path)) from None
+        raise RoutineError(
+            "is a directory, not a routine file", source=source, hint="name a .yaml file"
+        ) from None
     except PermissionError:
-        raise RoutineError("permission denied", source=str(path)) from None
-    return load_routine_text(data, str(path))
+        raise RoutineError("permission denied", source=source, hint="check the file's permissions") from None
+    return load_routine_text(data, source)
 
 
 class _Loader:
@@ -77,44 +100,51 @@ class _Loader:
 
     def load(self, data: bytes) -> Routine:
         if len(data) > defaults.MAX_FILE_BYTES:
-            raise self.fail(f"file is larger than {defaults.MAX_FILE_BYTES // 1024} KiB", None, None)
+            raise self.fail(*_too_large(len(data)))
         try:
             text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
-            line = data[: exc.start].count(b"\n") + 1
-            column = exc.start - (data.rfind(b"\n", 0, exc.start) + 1) + 1
+            line_start = data.rfind(b"\n", 0, exc.start) + 1
             raise RoutineError(
                 f"not valid UTF-8 (byte 0x{data[exc.start]:02x})",
                 source=self.source,
-                line=line,
-                column=column,
+                line=data[: exc.start].count(b"\n") + 1,
+                column=len(data[line_start : exc.start].decode("utf-8", "replace")) + 1,
                 hint="save the file as UTF-8",
             ) from None
         root = self.parse_yaml(text)
         return self.routine(root)
 
+    def at_mark(self, message: str, mark: Any, hint: str) -> RoutineError:
+        return RoutineError(
+            message,
+            source=self.source,
+            line=mark.line + 1 if mark else None,
+            column=mark.column + 1 if mark else None,
+            hint=hint,
+        )
+
     def parse_yaml(self, text: str) -> _Field:
         try:
-            for event in yaml.parse(text, Loader=yaml.SafeLoader):
-                if isinstance(event, yaml.AliasEvent):
-                    mark = event.start_mark
-                    raise RoutineError(
-                        "YAML aliases (*name) are not allowed in routine files",
-                        source=self.source,
-                        line=mark.line + 1 if mark else None,
-                        column=mark.column + 1 if mark else None,
-                        hint="write the value out in full",
-                    )
+            self.check_events(text)
             node = yaml.compose(text, Loader=yaml.SafeLoader)
-        except yaml.MarkedYAMLError as exc:
-            mark = exc.problem_mark or exc.context_mark
-            problem = exc.problem or exc.context or "invalid YAML"
+        except yaml.reader.ReaderError as exc:
+            before = text[: exc.position]
             raise RoutineError(
-                f"invalid YAML: {problem}",
+                f"invalid character {exc.character!r} in a routine file",
                 source=self.source,
-                line=mark.line + 1 if mark else None,
-                column=mark.column + 1 if mark else None,
-                hint="check the indentation and quoting around this line",
+                line=before.count("\n") + 1,
+                column=len(before) - (before.rfind("\n") + 1) + 1,
+                hint="remove it; routine files are plain text",
+            ) from None
+        except yaml.MarkedYAMLError as exc:
+            problem = exc.problem or "invalid YAML"
+            mark = exc.problem_mark
+            if exc.context_mark is not None and "end of stream" in problem:
+                # An unclosed quote or bracket: point where it opened, not past the end of the file.
+                mark, problem = exc.context_mark, "the quote or bracket opened here is never closed"
+            raise self.at_mark(
+                f"invalid YAML: {problem}", mark, "check the indentation and quoting around this line"
             ) from None
         except yaml.YAMLError as exc:
             raise RoutineError(f"invalid YAML: {exc}", source=self.source) from None
@@ -122,37 +152,79 @@ class _Loader:
             raise self.fail("the file is empty", None, None, hint="start with `title:` and `steps:`")
         return self.to_field(node)
 
+    def check_events(self, text: str) -> None:
+        """Refuse, before building anything, what a routine never needs and an attacker would use:
+        aliases (exponential blow-up), explicit tags (object construction), and deep nesting (PyYAML
+        slows down quadratically with it and recurses once per level)."""
+        depth = 0
+        for event in yaml.parse(text, Loader=yaml.SafeLoader):
+            if isinstance(event, yaml.AliasEvent):
+                raise self.at_mark(
+                    "YAML aliases (*name) are not allowed in routine files",
+                    event.start_mark,
+                    "write the value out in full",
+                )
+            tag = getattr(event, "tag", None)
+            implicit = getattr(event, "implicit", True)
+            if tag is not None and not (any(implicit) if isinstance(implicit, tuple) else implicit):
+                raise self.at_mark(
+                    f"YAML tags ({tag}) are not allowed in routine files",
+                    event.start_mark,
+                    "remove the tag; write plain values such as `reps: 8` or `tempo: 4s`",
+                )
+            if isinstance(event, yaml.CollectionStartEvent):
+                depth += 1
+                if depth > _MAX_NESTING:
+                    raise self.at_mark(
+                        f"nested more than {_MAX_NESTING} levels deep",
+                        event.start_mark,
+                        "a routine needs only a few levels: the routine, its steps, and their lists",
+                    )
+            elif isinstance(event, yaml.CollectionEndEvent):
+                depth -= 1
+
     def to_field(self, node: yaml.Node) -> _Field:
         line, column = node.start_mark.line + 1, node.start_mark.column + 1
         if isinstance(node, yaml.MappingNode):
-            mapping: dict[str, tuple[_Field, _Field]] = {}
-            for key_node, value_node in node.value:
-                key = self.to_field(key_node)
-                if not isinstance(key.value, str):
-                    raise self.fail("keys must be plain words", key, None)
-                if key.value in mapping:
-                    raise self.fail("appears twice", key, key.value, hint="keep one of them")
-                mapping[key.value] = (key, self.to_field(value_node))
-            return _Field(mapping, line, column)
+            pairs = tuple((self.to_field(key), self.to_field(value)) for key, value in node.value)
+            return _Field(_Pairs(pairs), line, column)
         if isinstance(node, yaml.SequenceNode):
             return _Field([self.to_field(item) for item in node.value], line, column)
-        return _Field(self.scalars.construct_object(node), line, column)
+        try:
+            value = self.scalars.construct_object(node)
+        except (yaml.YAMLError, ValueError, TypeError, AttributeError):
+            value = node.value  # a value YAML cannot make sense of (`<<`, a bad timestamp): keep its text
+        return _Field(value, line, column, raw=str(node.value))
 
     # -- validation ---------------------------------------------------------------------------------------
 
     def mapping(
         self, at: _Field, field: str | None, allowed: tuple[str, ...]
     ) -> dict[str, tuple[_Field, _Field]]:
-        if not isinstance(at.value, dict):
-            what = "a routine" if field is None else field
-            raise self.fail(f"expected {what} to be a mapping of `key: value` lines", at, field)
-        for key, (key_at, _) in at.value.items():
+        if not isinstance(at.value, _Pairs):
+            what = "the routine" if field is None else field
+            example = "`title: …` and `steps:`" if field is None else "`name: …` and `say: …`"
+            raise self.fail(
+                f"expected {what} to be a mapping of `key: value` lines",
+                at,
+                field,
+                hint=f"write lines such as {example}",
+            )
+        mapping: dict[str, tuple[_Field, _Field]] = {}
+        for key_at, value_at in at.value.items:
+            key = key_at.raw if key_at.raw is not None else ""
+            name = f"{field}.{key}" if field else key
+            if not isinstance(key_at.value, str | int | float) or not key:
+                raise self.fail(
+                    "keys must be plain words", key_at, field, hint=f"known keys: {', '.join(allowed)}"
+                )
             if key not in allowed:
                 close = difflib.get_close_matches(key, allowed, n=1)
                 hint = f"did you mean `{close[0]}`?" if close else f"known keys: {', '.join(allowed)}"
-                name = f"{field}.{key}" if field else key
                 raise self.fail("unknown key", key_at, name, hint=hint)
-        mapping: dict[str, tuple[_Field, _Field]] = at.value
+            if key in mapping:
+                raise self.fail("appears twice", key_at, name, hint="keep one of them")
+            mapping[key] = (key_at, value_at)
         return mapping
 
     def routine(self, root: _Field) -> Routine:
@@ -172,26 +244,36 @@ class _Loader:
             )
         if len(steps_at.value) > defaults.MAX_STEPS:
             raise self.fail(
-                f"{len(steps_at.value)} steps; at most {defaults.MAX_STEPS} are allowed", steps_at, "steps"
+                f"{len(steps_at.value)} steps; at most {defaults.MAX_STEPS} are allowed",
+                steps_at,
+                "steps",
+                hint="split it into several routines",
             )
         steps = tuple(self.step(item, f"steps[{index + 1}]") for index, item in enumerate(steps_at.value))
+        language = self.optional(keys, "language", self.language, defaults.LANGUAGE)
+        safety = safety_line(language)
         routine = Routine(
             title=self.text(keys["title"][1], "title"),
             steps=steps,
             source=self.source,
             description=self.optional(keys, "description", self.text, None),
-            language=self.optional(keys, "language", self.language, defaults.LANGUAGE),
+            language=language,
             voice=self.optional(keys, "voice", self.text, None),
             tempo_s=tempo_s,
             count=self.optional(keys, "count", self.count_mode, CountMode.VOICE),
             intro=self.optional(keys, "intro", self.texts, tuple[str, ...]()),
             outro=self.optional(keys, "outro", self.texts, tuple[str, ...]()),
+            safety=() if safety is None else (safety,),
+            technique=self.optional(keys, "technique", self.text, None),
+            tools=self.optional(keys, "tools", self.words, tuple[str, ...]()),
+            oil=self.optional(keys, "oil", self.text, None),
+            tags=self.optional(keys, "tags", self.words, tuple[str, ...]()),
         )
         nominal_s = sum(_nominal_s(step, routine.tempo_s) for step in steps)
         if nominal_s > defaults.MAX_ROUTINE_S:
             raise self.fail(
-                f"the steps add up to {nominal_s / 3600:.1f} hours; a routine may last at most "
-                f"{defaults.MAX_ROUTINE_S / 3600:g} hours",
+                f"the steps add up to {format_duration(nominal_s)}; a routine may last at most "
+                f"{format_duration(defaults.MAX_ROUTINE_S)}",
                 steps_at,
                 "steps",
                 hint="use fewer reps or shorter holds, or split it into several routines",
@@ -240,12 +322,14 @@ class _Loader:
             return default
         return convert(keys[key][1], f"{parent}.{key}" if parent else key)
 
-    def text(self, at: _Field, field: str) -> str:
-        if isinstance(at.value, bool) or not isinstance(at.value, str | int | float):
-            raise self.fail("expected text", at, field, hint="write it on one line after the colon")
-        text = " ".join(str(at.value).split())
+    def text(self, at: _Field, field: str, what: str = "text") -> str:
+        if at.raw is None:
+            raise self.fail(f"expected {what}", at, field, hint="write it on one line after the colon")
+        text = " ".join(at.raw.split())
         if not text:
-            raise self.fail("must not be empty", at, field)
+            raise self.fail(
+                "must not be empty", at, field, hint="write the text after the colon, or remove the line"
+            )
         if len(text) > defaults.MAX_TEXT_CHARS:
             raise self.fail(
                 f"{len(text)} characters; at most {defaults.MAX_TEXT_CHARS}",
@@ -258,9 +342,14 @@ class _Loader:
     def texts(self, at: _Field, field: str) -> tuple[str, ...]:
         if isinstance(at.value, list):
             if not at.value:
-                raise self.fail("must not be an empty list", at, field)
+                raise self.fail("must not be an empty list", at, field, hint="add a text, or remove the line")
             return tuple(self.text(item, f"{field}[{index + 1}]") for index, item in enumerate(at.value))
-        return (self.text(at, field),)
+        return (self.text(at, field, what="text or a list of texts"),)
+
+    def words(self, at: _Field, field: str) -> tuple[str, ...]:
+        if not isinstance(at.value, list):
+            raise self.fail("expected a list", at, field, hint=f"for example `{field}: [hands]`")
+        return tuple(self.text(item, f"{field}[{index + 1}]") for index, item in enumerate(at.value))
 
     def duration(self, at: _Field, field: str) -> float:
         try:
@@ -286,11 +375,15 @@ class _Loader:
 
     def count_mode(self, at: _Field, field: str) -> CountMode:
         choices = [mode.value for mode in CountMode]
-        if at.value not in choices:
-            close = difflib.get_close_matches(str(at.value), choices, n=1)
+        if at.raw is None:
+            raise self.fail(
+                f"expected one of: {', '.join(choices)}", at, field, hint="for example `count: voice`"
+            )
+        if at.raw not in choices:
+            close = difflib.get_close_matches(at.raw, choices, n=1)
             hint = f"did you mean `{close[0]}`?" if close else f"use one of: {', '.join(choices)}"
-            raise self.fail(f"{at.value!r} is not a count mode", at, field, hint=hint)
-        return CountMode(at.value)
+            raise self.fail(f"{at.raw!r} is not a count mode", at, field, hint=hint)
+        return CountMode(at.raw)
 
     def language(self, at: _Field, field: str) -> str:
         value = self.text(at, field)
@@ -306,7 +399,7 @@ class _Loader:
     def sides(self, at: _Field, field: str) -> tuple[str, ...]:
         if not isinstance(at.value, list) or not 2 <= len(at.value) <= 4:
             raise self.fail(
-                "expected a list of two sides", at, field, hint="for example `sides: [right, left]`"
+                "expected a list of two to four sides", at, field, hint="for example `sides: [right, left]`"
             )
         names = tuple(self.text(item, f"{field}[{index + 1}]") for index, item in enumerate(at.value))
         if len(set(names)) != len(names):

@@ -44,17 +44,23 @@ class SpeechCache:
             pass
         except WavFormatError:
             path.unlink(missing_ok=True)  # damaged: never played, rendered again below
+        except OSError as exc:
+            raise self._unusable(exc) from exc
         samples = shape_speech(self.engine.synthesize(text, voice, rate_wpm), text)
         self.renders += 1
-        with exclusive_path(path) as temp:
-            temp.write_bytes(encode_wav(samples, with_digest=True))
         try:
+            with exclusive_path(path) as temp:
+                temp.write_bytes(encode_wav(samples, with_digest=True))
             return decode_wav(path.read_bytes(), require_digest=True)
         except (OSError, WavFormatError) as exc:
-            raise SpeechEngineError(
-                f"the speech cache at {self.directory} is not usable: {exc}",
-                hint="set CUELINE_CACHE_DIR to a writable folder",
-            ) from exc
+            raise self._unusable(exc) from exc
+
+    def _unusable(self, exc: Exception) -> SpeechEngineError:
+        reason = exc.strerror if isinstance(exc, OSError) and exc.strerror else str(exc)
+        return SpeechEngineError(
+            f"the speech cache at {self.directory} is not usable: {reason}",
+            hint="set CUELINE_CACHE_DIR to a writable folder",
+        )
 
 
 def shape_speech(samples: Samples, text: str) -> Samples:

@@ -29,6 +29,7 @@ class CueRole(StrEnum):
     """Why a cue is there; players and caption writers pick cues by role."""
 
     BELL = "bell"
+    SAFETY = "safety"
     INTRO = "intro"
     STEP = "step"
     INSTRUCTION = "instruction"
@@ -191,6 +192,9 @@ class _Compiler:
     def run(self) -> Timeline:
         self.chime(Chime.START, CueRole.BELL)
         self.gap(defaults.GAP_AFTER_BELL_S)
+        for text in self.routine.safety:
+            self.say(text, CueRole.SAFETY)
+            self.gap(defaults.GAP_BETWEEN_LINES_S)
         for text in self.routine.intro:
             self.say(text, CueRole.INTRO)
             self.gap(defaults.GAP_BETWEEN_LINES_S)
