@@ -233,6 +233,53 @@ def lint(files: tuple[Path, ...], bundled: bool) -> None:
         raise click.exceptions.Exit(1)
 
 
+@cli.command(name="list")
+def list_routines() -> None:
+    """List the routines you can use by name: bundled ones and your own.
+
+    Your own routines live in the folder `cueline new` writes to (set CUELINE_ROUTINES_DIR to use
+    another); one with a bundled routine's name is used instead of the bundled one. Times are at
+    pace 1, including speech.
+    """
+    from cueline import report
+    from cueline.catalog import entries
+    from cueline.session import survey
+
+    click.echo(report.list_table(survey(entries())))
+
+
+@cli.command()
+@click.argument("name")
+def new(name: str) -> None:
+    """Write a commented starter routine called NAME to your routines folder.
+
+    \b
+    Then:
+      1. edit the file it names (every field is explained in its comments),
+      2. check it:       cueline lint PATH
+      3. time it:        cueline show NAME
+      4. hear it:        cueline export NAME -o NAME.wav
+    """
+    from cueline.starter import create_routine
+
+    path = create_routine(name)
+    click.echo(f"Created {path}")
+    click.echo(f"Next: edit it, then `cueline lint {path}` and `cueline export {name} -o {name}.wav`.")
+
+
+@cli.command()
+def schema() -> None:
+    """Print the JSON Schema of the routine format, for editors and other tools.
+
+    Save it (`cueline schema > routine.schema.json`) and point yaml-language-server at it with a
+    first line such as `# yaml-language-server: $schema=routine.schema.json` for checks and completion
+    while you type.
+    """
+    from cueline.schema import schema_text
+
+    click.echo(schema_text())
+
+
 @cli.command()
 @click.option("--language", default=None, help="Only voices for this language code, such as en or de.")
 def voices(language: str | None) -> None:

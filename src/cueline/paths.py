@@ -14,3 +14,13 @@ def cache_dir() -> Path:
     import platformdirs
 
     return Path(platformdirs.user_cache_dir("cueline"))
+
+
+def routines_dir() -> Path:
+    """The user's own routines: `CUELINE_ROUTINES_DIR`, else `routines/` in the platform's user data dir."""
+    override = os.environ.get("CUELINE_ROUTINES_DIR")
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_data_dir("cueline")) / "routines"

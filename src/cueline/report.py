@@ -6,7 +6,7 @@ import json
 
 from cueline.durations import format_duration, format_seconds
 from cueline.pcm import samples_to_seconds
-from cueline.session import Prepared
+from cueline.session import Listed, Prepared
 from cueline.timeline import Timeline
 
 
@@ -36,8 +36,36 @@ def steps_table(prepared: Prepared) -> str:
     header = [routine.title]
     if routine.description:
         header.append(routine.description)
+    details = [
+        ("technique", routine.technique),
+        ("tools", ", ".join(routine.tools)),
+        ("oil", routine.oil),
+        ("tags", ", ".join(routine.tags)),
+    ]
+    header += [f"{label}: {value}" for label, value in details if value]
     footer = f"total {format_duration(timeline.duration_s)} ({timeline.pacing.describe()})"
     return "\n".join([*header, "", *lines, "", footer])
+
+
+def list_table(rows: list[Listed]) -> str:
+    """The routines known by name as an aligned table."""
+    table = [("name", "title", "time", "steps", "tools", "technique", "from")]
+    for row in rows:
+        origin = row.entry.origin.value + (" (overrides bundled)" if row.entry.shadows_bundled else "")
+        if row.routine is None or row.duration_s is None:
+            table.append((row.entry.name, f"error: {row.error}", "", "", "", "", origin))
+            continue
+        r = row.routine
+        steps = str(len(r.steps))
+        table.append((row.entry.name, r.title, format_duration(row.duration_s), steps, ", ".join(r.tools),
+                      r.technique or "", origin))  # fmt: skip
+    widths = [max(len(line[col]) for line in table) for col in range(len(table[0]))]
+    return "\n".join(
+        "  ".join(
+            cell.rjust(widths[c]) if c in (2, 3) else cell.ljust(widths[c]) for c, cell in enumerate(line)
+        ).rstrip()
+        for line in table
+    )
 
 
 def timeline_json(timeline: Timeline) -> str:

@@ -6,7 +6,9 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from cueline import defaults
+from cueline.catalog import Entry
 from cueline.clips import ClipBank
+from cueline.errors import CuelineError
 from cueline.pacing import Pacing
 from cueline.paths import cache_dir
 from cueline.routine import Routine
@@ -46,3 +48,29 @@ def prepare(
     cache = SpeechCache(engine or default_engine(), cache_root or cache_dir())
     clips = ClipBank(cache, voice_for(routine), pacing.speech_rate_wpm)
     return Prepared(routine, compile_timeline(routine, pacing, clips), clips)
+
+
+@dataclass(frozen=True)
+class Listed:
+    """One row of `cueline list`: a routine by name and its facts at pace 1, or why it would not load."""
+
+    entry: Entry
+    routine: Routine | None = None
+    duration_s: float | None = None
+    error: str | None = None
+
+
+def survey(
+    found: list[Entry], engine: SpeechEngine | None = None, cache_root: Path | None = None
+) -> list[Listed]:
+    """Load and time every routine; one broken user file is reported in its row, not fatal to the list."""
+    engine = engine or default_engine()
+    rows = []
+    for entry in found:
+        try:
+            prepared = prepare(entry.load(), Pacing(), engine, cache_root)
+        except CuelineError as exc:
+            rows.append(Listed(entry, error=str(exc).splitlines()[0]))
+        else:
+            rows.append(Listed(entry, prepared.routine, prepared.timeline.duration_s))
+    return rows

@@ -45,81 +45,35 @@ class SpeechEngine(Protocol):
     def voices(self) -> list[VoiceInfo]: ...
 
 
-class Pyttsx3Speech:
-    """pyttsx3 with the espeak driver, wrapped so its known traps never reach a user: settings are applied
-    while the driver is idle and read back before every clip (queued changes can be dropped), one
-    save_to_file per runAndWait, every wait bounded, its stdout chatter swallowed, and the written file
-    checked before use (runAndWait can return before the file is complete, and now and then the driver
-    writes a clip with no audio at all: that clip is rendered again)."""
+class _Espeak:
+    """The process's one pyttsx3/espeak-ng engine. espeak-ng initialises once per process, and pyttsx3
+    keeps engines in a weak dictionary: a second engine made after the first was collected drops
+    settings or hangs. So there is exactly one, shared, used under a lock."""
 
-    def __init__(self, timeout_s: float = defaults.SPEECH_TIMEOUT_S) -> None:
+    def __init__(self, timeout_s: float) -> None:
         self.timeout_s = timeout_s
-        self._broken: str | None = None
-        try:
-            with _quiet():
-                import pyttsx3
-                from pyttsx3.drivers import _espeak
-
-                self._engine: Any = pyttsx3.init("espeak")
-                # pyttsx3 binds espeak_GetParameter with one argument, so its `current` flag is garbage and
-                # getProperty("rate") returns the default or the current rate at random: bind it properly.
-                self._get_parameter: Any = _espeak.dll.espeak_GetParameter
-                self._get_parameter.argtypes = [ctypes.c_int, ctypes.c_int]
-                self._get_parameter.restype = ctypes.c_int
-                self._rate_parameter = int(_espeak.RATE)
-                espeak_version = _espeak.Info(None).decode()
-            # A new engine reports busy, so property changes would queue; one empty loop settles it.
-            self._bounded(self._engine.runAndWait, "starting")
-        except SpeechEngineError:
-            raise
-        except Exception as exc:  # ImportError, OSError from ctypes, RuntimeError from espeak
-            raise SpeechEngineError(
-                f"the speech engine (espeak-ng) is not available: {exc}", hint=INSTALL_HINT
-            ) from exc
-        self._identity = f"pyttsx3-{metadata.version('pyttsx3')}/espeak-ng-{espeak_version}"
-
-    @property
-    def identity(self) -> str:
-        return self._identity
-
-    def voices(self) -> list[VoiceInfo]:
+        self.lock = threading.Lock()
+        self.broken: str | None = None
         with _quiet():
-            found = self._engine.getProperty("voices")
-        return [VoiceInfo(v.id, v.name, tuple(v.languages or ())) for v in found]
+            import pyttsx3
+            from pyttsx3.drivers import _espeak
 
-    def synthesize(self, text: str, voice: str, rate_wpm: int) -> Samples:
-        if self._broken:
-            raise SpeechEngineError(f"the speech engine stopped responding earlier ({self._broken})")
-        problem = ""
-        for _ in range(_ATTEMPTS):
-            with tempfile.TemporaryDirectory(prefix="cueline-speech-") as folder:
-                target = Path(folder) / "clip.wav"  # the folder exists: a missing one hangs runAndWait
-                with _quiet():
-                    self._apply(voice, rate_wpm)
-                    self._engine.save_to_file(text, str(target))
-                self._bounded(self._engine.runAndWait, f"speaking {text[:40]!r}")
-                try:
-                    return self._read_when_complete(target)
-                except WavFormatError as exc:
-                    problem = str(exc)
-        raise SpeechEngineError(f"the speech engine produced no usable audio for {text[:40]!r} ({problem})")
+            self.engine: Any = pyttsx3.init("espeak")
+            # pyttsx3 binds espeak_GetParameter with one argument, so its `current` flag is garbage and
+            # getProperty("rate") returns the default or the current rate at random: bind it properly.
+            self.get_parameter: Any = _espeak.dll.espeak_GetParameter
+            self.get_parameter.argtypes = [ctypes.c_int, ctypes.c_int]
+            self.get_parameter.restype = ctypes.c_int
+            self.rate_parameter = int(_espeak.RATE)
+            self.identity = f"pyttsx3-{metadata.version('pyttsx3')}/espeak-ng-{_espeak.Info(None).decode()}"
+        # A new engine reports busy, so property changes would queue; one empty loop settles it.
+        self.bounded(self.engine.runAndWait, "starting")
 
-    def _apply(self, voice: str, rate_wpm: int) -> None:
-        self._engine.setProperty("voice", voice)
-        self._engine.setProperty("rate", rate_wpm)
-        self._engine.setProperty("volume", 1.0)
-        current_voice = str(self._engine.getProperty("voice") or "")
-        if current_voice != voice and not current_voice.endswith("/" + voice):
-            raise SpeechEngineError(
-                f"espeak-ng has no voice {voice!r} (it is using {current_voice or 'none'})",
-                hint="pick one from `cueline voices`, or remove `voice:` to use the language's default",
-            )
-        if self._get_parameter(self._rate_parameter, 1) != rate_wpm:
-            raise SpeechEngineError(f"the speech engine did not accept rate {rate_wpm} words per minute")
-
-    def _bounded(self, call: Callable[[], object], what: str) -> None:
+    def bounded(self, call: Callable[[], object], what: str) -> None:
         """Run a blocking pyttsx3 call with a time limit and its output swallowed; a hung call marks the
-        engine unusable (it cannot be cancelled, only abandoned)."""
+        engine unusable for the rest of the process (it cannot be cancelled, only abandoned)."""
+        if self.broken:
+            raise SpeechEngineError(f"the speech engine stopped responding earlier ({self.broken})")
         failure: list[BaseException] = []
 
         def target() -> None:
@@ -133,17 +87,87 @@ class Pyttsx3Speech:
         worker.start()
         worker.join(self.timeout_s)
         if worker.is_alive():
-            self._broken = f"{what} took over {self.timeout_s:g} s"
+            self.broken = f"{what} took over {self.timeout_s:g} s"
             raise SpeechEngineError(
                 f"the speech engine hung while {what} (no answer in {self.timeout_s:g} s)"
             )
         if failure:
             raise SpeechEngineError(f"the speech engine failed while {what}: {failure[0]}") from failure[0]
 
+
+_shared: _Espeak | None = None
+_shared_lock = threading.Lock()
+
+
+def _espeak_engine(timeout_s: float) -> _Espeak:
+    global _shared
+    with _shared_lock:
+        if _shared is None:
+            try:
+                _shared = _Espeak(timeout_s)
+            except SpeechEngineError:
+                raise
+            except Exception as exc:  # ImportError, OSError from ctypes, RuntimeError from espeak
+                raise SpeechEngineError(
+                    f"the speech engine (espeak-ng) is not available: {exc}", hint=INSTALL_HINT
+                ) from exc
+        _shared.timeout_s = timeout_s
+        return _shared
+
+
+class Pyttsx3Speech:
+    """pyttsx3 with the espeak driver, wrapped so its known traps never reach a user: settings are applied
+    while the driver is idle and read back before every clip (queued changes can be dropped), one
+    save_to_file per runAndWait, every wait bounded, its stdout chatter swallowed, and the written file
+    checked before use (runAndWait can return before the file is complete, and now and then the driver
+    writes a clip with no audio at all: that clip is rendered again)."""
+
+    def __init__(self, timeout_s: float = defaults.SPEECH_TIMEOUT_S) -> None:
+        self._espeak = _espeak_engine(timeout_s)
+
+    @property
+    def identity(self) -> str:
+        return self._espeak.identity
+
+    def voices(self) -> list[VoiceInfo]:
+        with self._espeak.lock, _quiet():
+            found = self._espeak.engine.getProperty("voices")
+        return [VoiceInfo(v.id, v.name, tuple(v.languages or ())) for v in found]
+
+    def synthesize(self, text: str, voice: str, rate_wpm: int) -> Samples:
+        problem = ""
+        with self._espeak.lock:
+            for _ in range(_ATTEMPTS):
+                with tempfile.TemporaryDirectory(prefix="cueline-speech-") as folder:
+                    target = Path(folder) / "clip.wav"  # the folder exists: a missing one hangs runAndWait
+                    with _quiet():
+                        self._apply(voice, rate_wpm)
+                        self._espeak.engine.save_to_file(text, str(target))
+                    self._espeak.bounded(self._espeak.engine.runAndWait, f"speaking {text[:40]!r}")
+                    try:
+                        return self._read_when_complete(target)
+                    except WavFormatError as exc:
+                        problem = str(exc)
+        raise SpeechEngineError(f"the speech engine produced no usable audio for {text[:40]!r} ({problem})")
+
+    def _apply(self, voice: str, rate_wpm: int) -> None:
+        engine = self._espeak.engine
+        engine.setProperty("voice", voice)
+        engine.setProperty("rate", rate_wpm)
+        engine.setProperty("volume", 1.0)
+        current_voice = str(engine.getProperty("voice") or "")
+        if current_voice != voice and not current_voice.endswith("/" + voice):
+            raise SpeechEngineError(
+                f"espeak-ng has no voice {voice!r} (it is using {current_voice or 'none'})",
+                hint="pick one from `cueline voices`, or remove `voice:` to use the language's default",
+            )
+        if self._espeak.get_parameter(self._espeak.rate_parameter, 1) != rate_wpm:
+            raise SpeechEngineError(f"the speech engine did not accept rate {rate_wpm} words per minute")
+
     def _read_when_complete(self, target: Path) -> Samples:
         """The finished clip. A clip that does not parse yet is read again until it does, or until its size
         has stopped changing (then it is as complete as it will get, and the WavFormatError stands)."""
-        deadline = time.monotonic() + self.timeout_s
+        deadline = time.monotonic() + self._espeak.timeout_s
         last_size, stable_since = -1, time.monotonic()
         while True:
             try:
