@@ -39,7 +39,7 @@ def fake_engine(monkeypatch: pytest.MonkeyPatch) -> ToneSpeech:
 
 def test_every_command_has_help(runner: CliRunner) -> None:
     commands = sorted(cli.commands)  # type: ignore[attr-defined]
-    assert commands == ["export", "lint", "show", "voices"]
+    assert commands == ["export", "lint", "list", "new", "schema", "show", "voices"]
     for name in commands:
         result = runner.invoke(cli, [name, "--help"])
         assert result.exit_code == 0, name
@@ -72,6 +72,41 @@ def test_lint_bundled(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["lint", "--bundled"])
     assert result.exit_code == 0
     assert "face-basics: ok (8 steps)" in result.output
+
+
+def test_list_shows_bundled_and_user_routines_with_times(
+    runner: CliRunner, fake_engine: ToneSpeech, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CUELINE_ROUTINES_DIR", str(tmp_path))
+    (tmp_path / "quick-3.yaml").write_text(GOOD)
+    (tmp_path / "broken.yaml").write_text("title: Broken\nsteps: []\n")
+    result = runner.invoke(cli, ["list"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[0].split() == ["name", "title", "time", "steps", "tools", "technique", "from"]
+    rows = {line.split()[0]: line for line in lines[1:]}
+    assert sorted(rows) == [
+        "broken", "face-basics", "face-roller", "gua-sha", "lymphatic-drainage",
+        "quick-3", "shiatsu-points", "swedish-relax",
+    ]  # fmt: skip
+    assert "error:" in rows["broken"] and "expected a list of at least one step" in rows["broken"]
+    assert rows["quick-3"].split()[1] == "Tiny" and rows["quick-3"].endswith("user (overrides bundled)")
+    assert rows["gua-sha"].endswith("bundled") and "gua sha stone" in rows["gua-sha"]
+
+
+def test_new_then_lint_then_export_by_name(
+    runner: CliRunner, fake_engine: ToneSpeech, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CUELINE_ROUTINES_DIR", str(tmp_path / "mine"))
+    created = runner.invoke(cli, ["new", "evening"])
+    path = tmp_path / "mine" / "evening.yaml"
+    assert created.exit_code == 0 and created.output.startswith(f"Created {path}\n")
+    assert runner.invoke(cli, ["lint", str(path)]).output == f"{path}: ok (3 steps)\n"
+    out = tmp_path / "evening.wav"
+    exported = runner.invoke(cli, ["export", "evening", "-o", str(out)])
+    assert exported.exit_code == 0 and len(read_wav(out)) > 22050 * 60
+    again = runner.invoke(cli, ["new", "evening"])
+    assert again.exit_code == 1 and "already exists" in again.stderr
 
 
 def test_lint_needs_something_to_check(runner: CliRunner) -> None:
@@ -144,7 +179,7 @@ def test_the_safety_line_is_spoken_first_unless_turned_off(
         (
             ["show", "face-basic"],
             2,
-            "Error: face-basic: no bundled routine has this name\n  hint: did you mean `face-basics`?\n",
+            "Error: face-basic: no routine has this name\n  hint: did you mean `face-basics`?\n",
         ),
         (
             ["show", "nope.yaml"],
