@@ -7,7 +7,7 @@ import re
 
 # A sign is accepted only so that `-1s` is reported as "must be more than zero", not as unreadable.
 _DURATION = re.compile(
-    r"^\s*(?P<sign>-)?\s*(?:(?P<m>\d+(?:\.\d+)?)\s*m)?\s*(?:(?P<s>\d+(?:\.\d+)?)\s*s?)?\s*$"
+    r"^\s*(?P<sign>-)?\s*(?:(?P<m>[0-9]+(?:\.[0-9]+)?)\s*m)?\s*(?:(?P<s>[0-9]+(?:\.[0-9]+)?)\s*s?)?\s*$"
 )
 
 
@@ -24,7 +24,9 @@ def parse_duration_s(value: object) -> float:
         seconds = (float(match["m"] or 0) * 60 + float(match["s"] or 0)) * (-1 if match["sign"] else 1)
     else:
         raise ValueError(f"expected a duration such as 4s, 1.5s, 2m or 1m30s, got {type(value).__name__}")
-    if not math.isfinite(seconds) or seconds <= 0:
+    if not math.isfinite(seconds):
+        raise ValueError(f"{value!r} is not a finite number of seconds")
+    if seconds <= 0:
         raise ValueError(f"a duration must be more than zero, got {value!r}")
     return seconds
 

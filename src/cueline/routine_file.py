@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import difflib
 import math
+import re
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
@@ -325,7 +326,8 @@ class _Loader:
     def text(self, at: _Field, field: str, what: str = "text") -> str:
         if at.raw is None:
             raise self.fail(f"expected {what}", at, field, hint="write it on one line after the colon")
-        text = " ".join(at.raw.split())
+        # `say: null` or `say: ~` means nothing, not the word "null" read aloud
+        text = "" if at.value is None else " ".join(at.raw.split())
         if not text:
             raise self.fail(
                 "must not be empty", at, field, hint="write the text after the colon, or remove the line"
@@ -387,7 +389,7 @@ class _Loader:
 
     def language(self, at: _Field, field: str) -> str:
         value = self.text(at, field)
-        if not value.replace("-", "").isalpha() or len(value) > 12:
+        if not re.fullmatch(r"[A-Za-z][A-Za-z-]{0,11}", value):
             raise self.fail(
                 f"{value!r} is not a language code",
                 at,
