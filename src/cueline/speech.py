@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import contextlib
 import ctypes
-import io
+import sys
 import tempfile
 import threading
 import time
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
@@ -21,6 +20,7 @@ from cueline.wavfile import Samples, WavFormatError, decode_wav
 INSTALL_HINT = "install espeak-ng (Debian/Ubuntu: sudo apt-get install espeak-ng), or run ./scripts/setup"
 _ATTEMPTS = 3
 _SETTLE_S = 0.25  # a clip file whose size holds this long after runAndWait returned is as done as it gets
+_RATE_SETTLE_S = 1.0  # how long a rate change may take to read back
 
 
 @dataclass(frozen=True)
@@ -51,46 +51,44 @@ class _Espeak:
     settings or hangs. So there is exactly one, shared, used under a lock."""
 
     def __init__(self, timeout_s: float) -> None:
-        self.timeout_s = timeout_s
         self.lock = threading.Lock()
         self.broken: str | None = None
-        with _quiet():
-            import pyttsx3
-            from pyttsx3.drivers import _espeak
+        import pyttsx3
+        from pyttsx3.drivers import _espeak
 
-            self.engine: Any = pyttsx3.init("espeak")
-            # pyttsx3 binds espeak_GetParameter with one argument, so its `current` flag is garbage and
-            # getProperty("rate") returns the default or the current rate at random: bind it properly.
-            self.get_parameter: Any = _espeak.dll.espeak_GetParameter
-            self.get_parameter.argtypes = [ctypes.c_int, ctypes.c_int]
-            self.get_parameter.restype = ctypes.c_int
-            self.rate_parameter = int(_espeak.RATE)
-            self.identity = f"pyttsx3-{metadata.version('pyttsx3')}/espeak-ng-{_espeak.Info(None).decode()}"
+        self.engine: Any = pyttsx3.init("espeak")
+        # The espeak driver prints "Audio saved to …" for every file. Silence that module's print only:
+        # swapping sys.stdout would hide every other thread's output too, for good if a call hangs.
+        driver_module = sys.modules.get("pyttsx3.drivers.espeak")
+        if driver_module is not None:
+            driver_module.print = lambda *args, **kwargs: None  # type: ignore[attr-defined]
+        # pyttsx3 binds espeak_GetParameter with one argument, so its `current` flag is garbage and
+        # getProperty("rate") returns the default or the current rate at random: bind it properly.
+        self.get_parameter: Any = _espeak.dll.espeak_GetParameter
+        self.get_parameter.argtypes = [ctypes.c_int, ctypes.c_int]
+        self.get_parameter.restype = ctypes.c_int
+        self.rate_parameter = int(_espeak.RATE)
+        self.identity = f"pyttsx3-{metadata.version('pyttsx3')}/espeak-ng-{_espeak.Info(None).decode()}"
         # A new engine reports busy, so property changes would queue; one empty loop settles it.
-        self.bounded(self.engine.runAndWait, "starting")
+        self.bounded(self.engine.runAndWait, "starting", timeout_s)
 
-    def bounded(self, call: Callable[[], object], what: str) -> None:
-        """Run a blocking pyttsx3 call with a time limit and its output swallowed; a hung call marks the
-        engine unusable for the rest of the process (it cannot be cancelled, only abandoned)."""
-        if self.broken:
-            raise SpeechEngineError(f"the speech engine stopped responding earlier ({self.broken})")
+    def bounded(self, call: Callable[[], object], what: str, timeout_s: float) -> None:
+        """Run a blocking pyttsx3 call with a time limit; a hung call marks the engine unusable for the rest
+        of the process (it cannot be cancelled, only abandoned)."""
         failure: list[BaseException] = []
 
         def target() -> None:
             try:
-                with _quiet():
-                    call()
+                call()
             except BaseException as exc:
                 failure.append(exc)
 
         worker = threading.Thread(target=target, name="cueline-speech", daemon=True)
         worker.start()
-        worker.join(self.timeout_s)
+        worker.join(timeout_s)
         if worker.is_alive():
-            self.broken = f"{what} took over {self.timeout_s:g} s"
-            raise SpeechEngineError(
-                f"the speech engine hung while {what} (no answer in {self.timeout_s:g} s)"
-            )
+            self.broken = f"{what} took over {timeout_s:g} s"
+            raise SpeechEngineError(f"the speech engine hung while {what} (no answer in {timeout_s:g} s)")
         if failure:
             raise SpeechEngineError(f"the speech engine failed while {what}: {failure[0]}") from failure[0]
 
@@ -100,6 +98,7 @@ _shared_lock = threading.Lock()
 
 
 def _espeak_engine(timeout_s: float) -> _Espeak:
+    """The shared engine, started on first use."""
     global _shared
     with _shared_lock:
         if _shared is None:
@@ -111,18 +110,18 @@ def _espeak_engine(timeout_s: float) -> _Espeak:
                 raise SpeechEngineError(
                     f"the speech engine (espeak-ng) is not available: {exc}", hint=INSTALL_HINT
                 ) from exc
-        _shared.timeout_s = timeout_s
         return _shared
 
 
 class Pyttsx3Speech:
     """pyttsx3 with the espeak driver, wrapped so its known traps never reach a user: settings are applied
     while the driver is idle and read back before every clip (queued changes can be dropped), one
-    save_to_file per runAndWait, every wait bounded, its stdout chatter swallowed, and the written file
+    save_to_file per runAndWait, every wait bounded, its stdout chatter silenced, and the written file
     checked before use (runAndWait can return before the file is complete, and now and then the driver
     writes a clip with no audio at all: that clip is rendered again)."""
 
     def __init__(self, timeout_s: float = defaults.SPEECH_TIMEOUT_S) -> None:
+        self.timeout_s = timeout_s
         self._espeak = _espeak_engine(timeout_s)
 
     @property
@@ -130,20 +129,24 @@ class Pyttsx3Speech:
         return self._espeak.identity
 
     def voices(self) -> list[VoiceInfo]:
-        with self._espeak.lock, _quiet():
+        with self._espeak.lock:
             found = self._espeak.engine.getProperty("voices")
         return [VoiceInfo(v.id, v.name, tuple(v.languages or ())) for v in found]
 
     def synthesize(self, text: str, voice: str, rate_wpm: int) -> Samples:
         problem = ""
         with self._espeak.lock:
+            if self._espeak.broken:  # checked first: a hung engine queues new settings and misreports them
+                raise SpeechEngineError(
+                    f"the speech engine stopped responding earlier ({self._espeak.broken})"
+                )
             for _ in range(_ATTEMPTS):
                 with tempfile.TemporaryDirectory(prefix="cueline-speech-") as folder:
                     target = Path(folder) / "clip.wav"  # the folder exists: a missing one hangs runAndWait
-                    with _quiet():
-                        self._apply(voice, rate_wpm)
-                        self._espeak.engine.save_to_file(text, str(target))
-                    self._espeak.bounded(self._espeak.engine.runAndWait, f"speaking {text[:40]!r}")
+                    self._apply(voice, rate_wpm)
+                    self._espeak.engine.save_to_file(text, str(target))
+                    what = f"speaking {text[:40]!r}"
+                    self._espeak.bounded(self._espeak.engine.runAndWait, what, self.timeout_s)
                     try:
                         return self._read_when_complete(target)
                     except WavFormatError as exc:
@@ -161,13 +164,17 @@ class Pyttsx3Speech:
                 f"espeak-ng has no voice {voice!r} (it is using {current_voice or 'none'})",
                 hint="pick one from `cueline voices`, or remove `voice:` to use the language's default",
             )
-        if self._espeak.get_parameter(self._espeak.rate_parameter, 1) != rate_wpm:
-            raise SpeechEngineError(f"the speech engine did not accept rate {rate_wpm} words per minute")
+        # espeak-ng runs asynchronously under pyttsx3, so a new rate reads back a moment after it is set.
+        deadline = time.monotonic() + _RATE_SETTLE_S
+        while self._espeak.get_parameter(self._espeak.rate_parameter, 1) != rate_wpm:
+            if time.monotonic() > deadline:
+                raise SpeechEngineError(f"the speech engine did not accept rate {rate_wpm} words per minute")
+            time.sleep(0.002)
 
     def _read_when_complete(self, target: Path) -> Samples:
         """The finished clip. A clip that does not parse yet is read again until it does, or until its size
         has stopped changing (then it is as complete as it will get, and the WavFormatError stands)."""
-        deadline = time.monotonic() + self._espeak.timeout_s
+        deadline = time.monotonic() + self.timeout_s
         last_size, stable_since = -1, time.monotonic()
         while True:
             try:
@@ -183,10 +190,3 @@ class Pyttsx3Speech:
                 elif now - stable_since > _SETTLE_S or now > deadline:
                     raise
             time.sleep(0.005)
-
-
-@contextlib.contextmanager
-def _quiet() -> Iterator[None]:
-    """Swallow what pyttsx3 prints (`Audio saved to …` per file) so it never mixes with our output."""
-    with contextlib.redirect_stdout(io.StringIO()):
-        yield
