@@ -240,3 +240,11 @@ def test_export_bundled_routine_end_to_end(tmp_path: Path) -> None:
     duration_s = json.loads(shown.stdout)["duration_s"]
     assert abs(len(read_wav(target)) / 22050 - duration_s) < 1e-3
     assert 4 * 60 < duration_s < 9 * 60
+
+
+@pytest.mark.speech
+def test_voices_filter_accepts_a_full_language_code(runner: CliRunner) -> None:
+    en_us = runner.invoke(cli, ["voices", "--language", "en-us"]).output.splitlines()
+    english = runner.invoke(cli, ["voices", "--language", "en"]).output.splitlines()
+    assert en_us and set(en_us) < set(english)
+    assert any(line.startswith("gmw/en-us") for line in en_us)

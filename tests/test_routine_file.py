@@ -7,6 +7,7 @@ from the YAML literals below (lines and columns start at 1).
 from __future__ import annotations
 
 import dataclasses
+import os
 import textwrap
 import time
 from pathlib import Path
@@ -1023,3 +1024,19 @@ def test_number_like_text_is_kept_as_written(name: str) -> None:
     routine = load(f"title: Neck\nsteps:\n  - name: {name}\n".encode())
 
     assert routine.steps[0].name == name
+
+
+def test_odd_paths_are_routine_errors_without_reading_forever(tmp_path: Path) -> None:
+    fifo = tmp_path / "pipe.yaml"
+    os.mkfifo(fifo)
+    (tmp_path / "afile").write_text("x")
+    for path, reason in [
+        (Path("/dev/zero"), "is not a regular file"),
+        (fifo, "is not a regular file"),
+        (tmp_path, "is not a regular file"),
+        (tmp_path / "afile" / "x.yaml", "no such file"),
+    ]:
+        with pytest.raises(RoutineError) as caught:
+            load_routine_path(path)
+        assert caught.value.reason == reason, path
+        assert caught.value.hint

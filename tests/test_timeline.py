@@ -144,10 +144,21 @@ def test_a_spoken_count_that_does_not_fit_names_the_step_and_the_fastest_pace() 
     message = str(caught.value)
     assert "step 2 (Quick)" in message
     assert "'seventeen'" in message
-    assert "fastest pace that fits is 1.42" in message  # 1.0 s / 0.7 s, rounded down
+    assert "fastest pace that fits every step is 1.42" in message  # 1.0 s / 0.7 s, rounded down
     assert "count: chime" in message
     compile_(r, Pacing(pace=1.42))  # and that pace does fit
     compile_(r, Pacing(pace=2.0, count=CountMode.CHIME))  # as does counting with chimes
+
+
+def test_the_suggested_pace_fits_every_step_not_just_the_first_that_fails() -> None:
+    # "seventeen" needs 0.7 s: step 1 (tempo 1.2 s) fits up to pace 1.71, step 2 (tempo 1.0 s) up to 1.42.
+    r = routine(Step("Long", reps=20, tempo_s=1.2), Step("Short", reps=20, tempo_s=1.0))
+    with pytest.raises(PacingError) as caught:
+        compile_(r, Pacing(pace=2.0))
+    message = str(caught.value)
+    assert message.startswith("step 1 (Long) (and 1 more step):")
+    assert "fastest pace that fits every step is 1.42" in message
+    compile_(r, Pacing(pace=1.42))
 
 
 def test_when_no_pace_fits_it_says_so() -> None:

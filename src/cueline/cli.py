@@ -187,7 +187,9 @@ def export(routine: str, output: Path, pacing: Pacing, no_safety: bool) -> None:
 @click.option(
     "--timeline", "show_timeline", is_flag=True, help="List every cue (speech and chimes) with its time."
 )
-@click.option("--json", "as_json", is_flag=True, help="With --timeline: print the cues as JSON.")
+@click.option(
+    "--json", "as_json", is_flag=True, help="Print the timeline's cues as JSON (implies --timeline)."
+)
 @pacing_options
 def show(routine: str, show_timeline: bool, as_json: bool, pacing: Pacing, no_safety: bool) -> None:
     """Show ROUTINE's steps, reps, tempo and durations at the chosen pacing.
@@ -288,13 +290,25 @@ def voices(language: str | None) -> None:
 
     found = default_engine().voices()
     for voice in found:
-        if language and not any(lang.split("-")[0] == language for lang in voice.languages):
+        wanted = (language or "").lower()
+        if wanted and not any(
+            lang.lower().startswith(wanted) or wanted.startswith(lang.lower()) for lang in voice.languages
+        ):
             continue
         click.echo(f"{voice.id:<24} {voice.name:<32} {', '.join(voice.languages)}")
 
 
+def _exit_on_signal(signum: int, _frame: object) -> None:
+    raise SystemExit(128 + signum)
+
+
 def main() -> None:
-    """Console entry point."""
+    """Console entry point. SIGTERM and SIGHUP become a normal exit, so an export being killed still
+    removes its temporary file (Ctrl-C already does, as KeyboardInterrupt)."""
+    import signal
+
+    for signum in (signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, _exit_on_signal)
     cli(prog_name="cueline")
 
 

@@ -5,6 +5,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from enum import StrEnum
 
+from cueline import defaults
+
 
 class CountMode(StrEnum):
     """How each repetition is counted."""
@@ -25,7 +27,7 @@ class Step:
     hold_s: float | None = None
     tempo_s: float | None = None
     sides: tuple[str, ...] = ()
-    rest_s: float = 1.0
+    rest_s: float = defaults.REST_S
     line: int = 0  # where the step starts in its file, for messages about it
 
 
@@ -37,9 +39,9 @@ class Routine:
     steps: tuple[Step, ...]
     source: str = "<routine>"  # a path or `bundled:NAME`, for messages
     description: str | None = None
-    language: str = "en"
+    language: str = defaults.LANGUAGE
     voice: str | None = None
-    tempo_s: float = 3.0
+    tempo_s: float = defaults.TEMPO_S
     count: CountMode = CountMode.VOICE
     intro: tuple[str, ...] = ()
     outro: tuple[str, ...] = ()

@@ -62,23 +62,27 @@ def load_routine_text(text: bytes, source: str) -> Routine:
 
 
 def load_routine_path(path: Path) -> Routine:
-    """Read and load a routine file from disk."""
+    """Read and load a routine file from disk: a regular file, read no further than the size cap."""
     source = str(path)
     try:
-        size = path.stat().st_size
-        if size > defaults.MAX_FILE_BYTES:
-            message, _, _, hint = _too_large(size)
-            raise RoutineError(message, source=source, hint=hint)
-        data = path.read_bytes()
+        if not path.is_file():
+            if path.exists():
+                raise RoutineError("is not a regular file", source=source, hint="name a .yaml routine file")
+            raise FileNotFoundError(path)
+        with path.open("rb") as handle:
+            data = handle.read(defaults.MAX_FILE_BYTES + 1)
     except FileNotFoundError:
         hint = "check the path, or run `cueline lint --bundled` for the bundled routines"
         raise RoutineError("no such file", source=source, hint=hint) from None
-    except IsADirectoryError:
-        raise RoutineError(
-            "is a directory, not a routine file", source=source, hint="name a .yaml file"
-        ) from None
     except PermissionError:
         raise RoutineError("permission denied", source=source, hint="check the file's permissions") from None
+    except OSError as exc:
+        raise RoutineError(
+            f"cannot read it: {exc.strerror or exc}", source=source, hint="check the path"
+        ) from None
+    if len(data) > defaults.MAX_FILE_BYTES:
+        message, _, _, hint = _too_large(path.stat().st_size)
+        raise RoutineError(message, source=source, hint=hint)
     return load_routine_text(data, source)
 
 

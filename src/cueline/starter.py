@@ -56,6 +56,12 @@ def create_routine(name: str, folder: Path | None = None) -> Path:
         raise CuelineError(f"{target} already exists", hint="choose another name, or edit that file")
     schema = resources.files("cueline").joinpath("routine.schema.json")
     text = STARTER.format(schema=schema, path=target, name=name, title=name.replace("-", " ").capitalize())
-    with atomic_path(target) as temp:
-        temp.write_text(text, encoding="utf-8")
+    try:
+        with atomic_path(target) as temp:
+            temp.write_text(text, encoding="utf-8")
+    except OSError as exc:
+        raise CuelineError(
+            f"cannot write {target}: {exc.strerror or exc}",
+            hint="set CUELINE_ROUTINES_DIR to a folder you can write to",
+        ) from exc
     return target

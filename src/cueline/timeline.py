@@ -157,6 +157,7 @@ class _Compiler:
         self.cues: list[Cue] = []
         self.reps: list[Rep] = []
         self.steps: list[StepSpan] = []
+        self.misfits: list[_Misfit] = []
         self.cursor = 0
 
     def gap(self, seconds: float) -> None:
@@ -200,6 +201,7 @@ class _Compiler:
             self.gap(defaults.GAP_BETWEEN_LINES_S)
         for index, step in enumerate(self.routine.steps):
             self.step(index, step)
+        self.report_misfits()
         for text in self.routine.outro:
             self.say(text, CueRole.OUTRO)
             self.gap(defaults.GAP_BETWEEN_LINES_S)
@@ -285,25 +287,48 @@ class _Compiler:
     def check_counts_fit(
         self, index: int, step: Step, words: list[str | None], slot: int, tempo_s: float
     ) -> None:
-        """Every count of the step must end before the next rep: judged by the longest one, so the
-        fastest pace suggested really fits the whole step."""
+        """Every count of the step must end before the next rep, judged by its longest count. A step that
+        fails is noted, and compiling goes on, so the pace suggested at the end fits every step."""
         if self.count_mode is CountMode.SILENT:
             return
         need, word = max((self.count_samples(word), word or "") for word in words)
-        if need <= slot:
+        if need > slot:
+            fastest = int(tempo_s / samples_to_seconds(need) * 100) / 100
+            self.misfits.append(_Misfit(index, step.name, word, need, slot, fastest))
+
+    def report_misfits(self) -> None:
+        if not self.misfits:
             return
-        fastest = int(tempo_s / samples_to_seconds(need) * 100) / 100
-        what = f"the spoken count {word!r}" if word else "the count chime"
+        first = self.misfits[0]
+        fastest = min(misfit.fastest for misfit in self.misfits)
+        what = f"the spoken count {first.word!r}" if first.word else "the count chime"
+        others = len({misfit.step for misfit in self.misfits}) - 1
+        also = f" (and {others} more step{'s' if others > 1 else ''})" if others else ""
         advice = (
-            f"the fastest pace that fits is {fastest:g}" if fastest >= defaults.PACE_MIN else "no pace fits"
+            f"the fastest pace that fits every step is {fastest:g}"
+            if fastest >= defaults.PACE_MIN
+            else "no pace fits"
         )
+        need_s, slot_s = samples_to_seconds(first.need), samples_to_seconds(first.slot)
         raise PacingError(
-            f"step {index + 1} ({step.name}): {what} lasts {samples_to_seconds(need):.2f} s with its margin, "
-            f"but a rep lasts only {samples_to_seconds(slot):.2f} s at pace {self.pacing.pace:g}; {advice}",
+            f"step {first.step + 1} ({first.name}){also}: {what} lasts {need_s:.2f} s with its margin, "
+            f"but a rep lasts only {slot_s:.2f} s at pace {self.pacing.pace:g}; {advice}",
             hint="slow down with --pace, or count with `count: chime` (or --count chime)"
-            if word
+            if first.word
             else "slow down with --pace, use a longer tempo, or `count: silent`",
         )
+
+
+@dataclass(frozen=True)
+class _Misfit:
+    """A step whose counts do not fit its reps at the requested pace."""
+
+    step: int
+    name: str
+    word: str
+    need: int
+    slot: int
+    fastest: float
 
 
 def _check_no_overlap(cues: tuple[Cue, ...]) -> None:

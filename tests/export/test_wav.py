@@ -109,9 +109,13 @@ def test_an_interrupted_export_leaves_nothing_and_keeps_the_old_file(
     assert sorted(p.name for p in out.iterdir()) == ["routine.wav"]
 
 
-def test_ctrl_c_on_the_command_line_leaves_no_partial_file(tmp_path: Path) -> None:
-    """A real SIGINT to `cueline export` of a long routine (chime counts: no speech engine needed to
-    start writing), sent as soon as its temporary file appears."""
+@pytest.mark.parametrize(
+    ("signum", "code", "message"),
+    [(signal.SIGINT, 130, "Interrupted."), (signal.SIGTERM, 128 + signal.SIGTERM, ""),
+     (signal.SIGHUP, 128 + signal.SIGHUP, "")],
+)  # fmt: skip
+def test_a_killed_export_leaves_no_partial_file(tmp_path: Path, signum: int, code: int, message: str) -> None:
+    """A real signal to `cueline export` of a long routine, sent as soon as its temporary file appears."""
     source = tmp_path / "long.yaml"
     source.write_text("title: Long\ncount: chime\nsteps:\n  - name: Strokes\n    reps: 450\n    tempo: 30s\n")
     out = tmp_path / "out"
@@ -122,8 +126,24 @@ def test_ctrl_c_on_the_command_line_leaves_no_partial_file(tmp_path: Path) -> No
     deadline = time.monotonic() + 30
     while not any(out.iterdir()) and process.poll() is None and time.monotonic() < deadline:
         time.sleep(0.001)  # polling a real subprocess: there is no clock to inject here
-    process.send_signal(signal.SIGINT)
+    process.send_signal(signum)
     _, stderr = process.communicate(timeout=30)
-    assert process.returncode == 130, stderr
-    assert stderr.strip().endswith("Interrupted.")
+    assert process.returncode == code, stderr
+    assert stderr.strip().endswith(message)
     assert list(out.iterdir()) == []
+
+
+def test_export_refuses_a_missing_folder_and_writes_a_normally_readable_file(
+    tone: ToneSpeech, tmp_path: Path
+) -> None:
+    prepared = prepare(routine(CountMode.CHIME), Pacing(), engine=tone, cache_root=tmp_path / "cache")
+    with pytest.raises(ExportError, match="does not exist"):
+        export_wav(prepared.timeline, prepared.clips, tmp_path / "missing" / "out.wav")
+    assert not (tmp_path / "missing").exists()
+    target = tmp_path / "out.wav"
+    old = os.umask(0o022)
+    try:
+        export_wav(prepared.timeline, prepared.clips, target)
+    finally:
+        os.umask(old)
+    assert target.stat().st_mode & 0o777 == 0o644

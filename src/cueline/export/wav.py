@@ -17,6 +17,10 @@ Progress = Callable[[int], None]  # called with the number of samples just writt
 def export_wav(timeline: Timeline, clips: ClipSource, target: Path, progress: Progress | None = None) -> None:
     """Write the timeline's audio to `target` as WAV; the header is exact up front, since the length is
     known, and the file appears only when complete."""
+    if not target.parent.is_dir():
+        raise ExportError(
+            f"the folder {target.parent} does not exist", hint="create it first, or write somewhere else"
+        )
     try:
         with atomic_path(target) as temp, open(temp, "wb") as out:
             out.write(wav_header(timeline.total_samples))
