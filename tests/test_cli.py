@@ -109,6 +109,16 @@ def test_new_then_lint_then_export_by_name(
     assert again.exit_code == 1 and "already exists" in again.stderr
 
 
+def test_lint_bundled_checks_the_bundled_routines_even_when_a_user_file_shadows_one(
+    runner: CliRunner, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    monkeypatch.setenv("CUELINE_ROUTINES_DIR", str(tmp_path))
+    (tmp_path / "quick-3.yaml").write_text("title: Broken\nsteps: []\n")
+    result = runner.invoke(cli, ["lint", "--bundled"])
+    assert result.exit_code == 0, result.output
+    assert "quick-3: ok (7 steps)" in result.output
+
+
 def test_lint_needs_something_to_check(runner: CliRunner) -> None:
     result = runner.invoke(cli, ["lint"])
     assert result.exit_code == 2 and "give at least one routine file" in result.output

@@ -43,6 +43,11 @@ def bundled_names() -> list[str]:
     return sorted(item.name.removesuffix(".yaml") for item in folder.iterdir() if item.name.endswith(".yaml"))
 
 
+def bundled_entries() -> list[Entry]:
+    """The bundled routines as entries, whatever the user's folder holds."""
+    return [Entry(name, Origin.BUNDLED, None) for name in bundled_names()]
+
+
 def user_routine_paths() -> dict[str, Path]:
     """The user's routine files by name (`NAME.yaml` in the routines folder)."""
     folder = routines_dir()
@@ -53,8 +58,8 @@ def user_routine_paths() -> dict[str, Path]:
 
 def entries() -> list[Entry]:
     """Every routine known by name, sorted; a user's file wins over a bundled routine of the same name."""
-    bundled = set(bundled_names())
-    found = {name: Entry(name, Origin.BUNDLED, None) for name in bundled}
+    found = {entry.name: entry for entry in bundled_entries()}
+    bundled = set(found)
     for name, path in user_routine_paths().items():
         found[name] = Entry(name, Origin.USER, path, shadows_bundled=name in bundled)
     return [found[name] for name in sorted(found)]

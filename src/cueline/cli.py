@@ -212,7 +212,7 @@ def show(routine: str, show_timeline: bool, as_json: bool, pacing: Pacing, no_sa
 @click.option("--bundled", is_flag=True, help="Also check every bundled routine (and list their names).")
 def lint(files: tuple[Path, ...], bundled: bool) -> None:
     """Check routine FILES for mistakes, reporting each as FILE:LINE:COL: field: message."""
-    from cueline.catalog import bundled_names, load_routine
+    from cueline.catalog import bundled_entries
     from cueline.routine_file import load_routine_path
 
     if not files and not bundled:
@@ -222,7 +222,7 @@ def lint(files: tuple[Path, ...], bundled: bool) -> None:
         (str(f), functools.partial(load_routine_path, f)) for f in files
     ]
     if bundled:
-        checks += [(name, functools.partial(load_routine, name)) for name in bundled_names()]
+        checks += [(entry.name, entry.load) for entry in bundled_entries()]
     for label, check in checks:
         try:
             loaded = check()
