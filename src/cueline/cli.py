@@ -287,14 +287,9 @@ def schema() -> None:
 def voices(language: str | None) -> None:
     """List the speech voices the engine offers (use one as `voice:` in a routine)."""
     from cueline.session import default_engine
+    from cueline.speech import voices_for
 
-    found = default_engine().voices()
-    for voice in found:
-        wanted = (language or "").lower()
-        if wanted and not any(
-            lang.lower().startswith(wanted) or wanted.startswith(lang.lower()) for lang in voice.languages
-        ):
-            continue
+    for voice in voices_for(default_engine().voices(), language):
         click.echo(f"{voice.id:<24} {voice.name:<32} {', '.join(voice.languages)}")
 
 

@@ -32,6 +32,18 @@ class VoiceInfo:
     languages: tuple[str, ...]
 
 
+def voices_for(voices: list[VoiceInfo], language: str | None) -> list[VoiceInfo]:
+    """The voices that speak `language` (`en` matches `en-us`; `en-us` matches `en-us` and plain `en`)."""
+    wanted = (language or "").lower()
+    if not wanted:
+        return voices
+    return [
+        voice
+        for voice in voices
+        if any(lang.lower().startswith(wanted) or wanted.startswith(lang.lower()) for lang in voice.languages)
+    ]
+
+
 class SpeechEngine(Protocol):
     """Anything that turns text into cueline-format PCM."""
 
