@@ -47,3 +47,96 @@ class FixedLengths:
 
     def chime_samples(self, chime: Chime) -> int:
         return seconds_to_samples(CHIME_S[chime])
+
+
+class FakeClock:
+    """A clock that moves only when a test (or FakeKeys waiting) moves it."""
+
+    def __init__(self) -> None:
+        self.now = 1000.0
+
+    def now_s(self) -> float:
+        return self.now
+
+
+class FakeStream:
+    """A sound card in miniature: from `start()` it reads the buffer at the clock's pace, `read_ahead_s`
+    ahead of what is heard, and keeps what it read. What it keeps is what a real device would have played."""
+
+    def __init__(self, capacity_samples: int, clock: FakeClock, read_ahead_s: float) -> None:
+        self.samples = np.zeros(capacity_samples, dtype=np.int16)
+        self.clock = clock
+        self.read_ahead = seconds_to_samples(read_ahead_s)
+        self.started_at: float | None = None
+        self.stopped = False
+        self.read: list[np.ndarray] = []
+        self.read_upto = 0
+        self.forgotten = 0
+
+    def start(self) -> None:
+        self.started_at = self.clock.now
+
+    def played_samples(self) -> int:
+        assert self.started_at is not None and not self.stopped
+        played = min(len(self.samples), round((self.clock.now - self.started_at) * SAMPLE_RATE_HZ))
+        self._read_to(played + self.read_ahead)
+        return played
+
+    def _read_to(self, end: int) -> None:
+        end = min(end, len(self.samples))
+        if end > self.read_upto:
+            assert self.read_upto >= self.forgotten, "the device read memory the player gave back"
+            self.read.append(self.samples[self.read_upto : end].copy())
+            self.read_upto = end
+
+    def stop(self) -> None:
+        self.played_samples()  # what the device already holds plays out
+        self.stopped = True
+
+    def forget_before(self, sample: int) -> None:
+        assert sample <= self.read_upto
+        self.forgotten = sample
+
+    def captured(self) -> np.ndarray:
+        return np.concatenate(self.read) if self.read else np.zeros(0, dtype=np.int16)
+
+
+class FakeOut:
+    """Opens FakeStreams and remembers them in order."""
+
+    def __init__(self, clock: FakeClock, read_ahead_s: float = 0.2) -> None:
+        self.clock = clock
+        self.read_ahead_s = read_ahead_s
+        self.streams: list[FakeStream] = []
+
+    def open(self, capacity_samples: int) -> FakeStream:
+        stream = FakeStream(capacity_samples, self.clock, self.read_ahead_s)
+        self.streams.append(stream)
+        return stream
+
+
+class ScriptedKeys:
+    """Keys pressed at given clock times; waiting for a key moves the fake clock instead of sleeping."""
+
+    def __init__(self, clock: FakeClock, presses: list[tuple[float, str]]) -> None:
+        self.clock = clock
+        self.start = clock.now
+        self.presses = sorted(presses)
+
+    def read(self, timeout_s: float) -> str | None:
+        if self.presses and self.presses[0][0] <= self.clock.now - self.start + timeout_s:
+            at, key = self.presses.pop(0)
+            self.clock.now = max(self.clock.now, self.start + at)
+            return key
+        self.clock.now += timeout_s
+        return None
+
+
+class RecordingScreen:
+    """Keeps every view shown."""
+
+    def __init__(self) -> None:
+        self.views: list[object] = []
+
+    def show(self, view: object) -> None:
+        self.views.append(view)

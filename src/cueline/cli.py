@@ -142,12 +142,42 @@ def cli(ctx: click.Context, debug: bool) -> None:
 
     \b
     Examples:
+      cueline play face-basics                 talk me through it now
       cueline show face-basics                 steps, reps and total time
       cueline export face-basics -o face.wav   an audio file for your phone
       cueline export face-basics -o slow.wav --pace 0.8 --count chime
     """
     ctx.ensure_object(dict)
     ctx.obj["debug"] = debug
+
+
+@cli.command()
+@click.argument("routine")
+@pacing_options
+@click.pass_context
+def play(ctx: click.Context, routine: str, pacing: Pacing, no_safety: bool) -> None:
+    """Play ROUTINE out loud and count each stroke with you, hands free.
+
+    \b
+    Keys (no Enter needed):
+      space   pause / resume (resumes where it stopped)
+      n       next step
+      b       back to the start of this step; twice quickly: the step before
+      r       repeat the instruction, then carry on counting
+      + / -   pace 10% faster / slower from the next rep on
+      q       quit (Ctrl-C too)
+
+    ROUTINE is a bundled routine's name (such as face-basics) or the path of a routine file. With no
+    sound device, use `cueline export` and play the file instead.
+    """
+    from cueline import report
+    from cueline.live import run_live
+
+    prepared = _prepare(routine, pacing, no_safety)
+    summary = run_live(prepared)
+    click.echo(report.summary_line(summary))
+    if summary.interrupted:
+        ctx.exit(130)
 
 
 @cli.command()
@@ -260,13 +290,13 @@ def new(name: str) -> None:
       1. edit the file it names (every field is explained in its comments),
       2. check it:       cueline lint PATH
       3. time it:        cueline show NAME
-      4. hear it:        cueline export NAME -o NAME.wav
+      4. hear it:        cueline play NAME
     """
     from cueline.starter import create_routine
 
     path = create_routine(name)
     click.echo(f"Created {path}")
-    click.echo(f"Next: edit it, then `cueline lint {path}` and `cueline export {name} -o {name}.wav`.")
+    click.echo(f"Next: edit it, then `cueline lint {path}` and `cueline play {name}`.")
 
 
 @cli.command()

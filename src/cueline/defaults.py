@@ -36,3 +36,13 @@ SILENCE_THRESHOLD = 64  # |sample| at or below this counts as silence when trimm
 
 # Export.
 BLOCK_SAMPLES = 22050  # one second per rendered block: memory stays flat with routine length
+
+# Live player.
+PLAYER_POLL_S = 0.05  # how often the player looks at the keys and the clock
+PLAYER_FILL_AHEAD_S = 4.0  # audio rendered ahead of what is heard
+PLAYER_CUT_MARGIN_S = 0.3  # a change takes effect this far ahead of what is heard, beyond the device's buffer
+PLAYER_STOP_GUARD_S = 0.15  # after the last sound, wait this long before stopping the device
+PLAYER_CUT_SEARCH_S = 0.02  # look this far for a zero crossing to cut at, so a cut does not click
+PLAYER_BACK_TWICE_S = 1.5  # `b` pressed twice within this goes to the previous step
+PLAYER_PACE_STEP = 1.1  # `+` multiplies the pace by this, `-` divides by it
+PLAYER_MAX_STREAM_S = 4 * 3600.0  # one device stream's length; a longer session opens another

@@ -6,6 +6,7 @@ import json
 
 from cueline.durations import format_duration, format_seconds
 from cueline.pcm import samples_to_seconds
+from cueline.player import Summary
 from cueline.session import Listed, Prepared
 from cueline.timeline import Timeline
 
@@ -97,3 +98,17 @@ def timeline_table(timeline: Timeline) -> str:
         suffix = f"  [{', '.join(where)}]" if where else ""
         lines.append(f"{samples_to_seconds(cue.start_sample):9.3f}s  {what}{suffix}")
     return "\n".join(lines)
+
+
+def summary_line(summary: Summary) -> str:
+    """The line printed when a live session ends: how far it got, how long, at what pace."""
+    if summary.finished:
+        how = "Finished"
+    elif summary.interrupted:
+        how = "Interrupted"
+    else:
+        how = "Stopped"
+    return (
+        f"{how} {summary.title}: {summary.steps_done} of {summary.step_count} steps done, "
+        f"{format_duration(summary.listened_s)} at pace {summary.pace:g}."
+    )

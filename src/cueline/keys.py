@@ -1,0 +1,53 @@
+"""Single key presses from the terminal, without Enter, and the terminal put back as it was afterwards."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import select
+import sys
+from collections.abc import Iterator
+from typing import TextIO
+
+
+class TerminalKeys:
+    """Keys from a file descriptor: a terminal in cbreak mode, or a pipe (one character a key)."""
+
+    def __init__(self, fd: int) -> None:
+        self._fd = fd
+        self._closed = False
+
+    def read(self, timeout_s: float) -> str | None:
+        if self._closed:
+            select.select([], [], [], timeout_s)  # nothing more will come: just let the time pass
+            return None
+        ready, _, _ = select.select([self._fd], [], [], timeout_s)
+        if not ready:
+            return None
+        data = os.read(self._fd, 1)
+        if not data:
+            self._closed = True
+            return None
+        return data.decode("latin-1")
+
+
+@contextlib.contextmanager
+def terminal_keys(stream: TextIO = sys.stdin) -> Iterator[TerminalKeys]:
+    """Keys from `stream`; a terminal is switched to cbreak mode (no echo, no Enter; Ctrl-C still works)
+    and restored on the way out, however the block ends."""
+    try:
+        fd = stream.fileno()
+    except (OSError, ValueError):
+        fd = os.open(os.devnull, os.O_RDONLY)
+    if not os.isatty(fd):
+        yield TerminalKeys(fd)
+        return
+    import termios
+    import tty
+
+    saved = termios.tcgetattr(fd)
+    try:
+        tty.setcbreak(fd)
+        yield TerminalKeys(fd)
+    finally:
+        termios.tcsetattr(fd, termios.TCSADRAIN, saved)
