@@ -24,7 +24,6 @@ from cueline.routine import CountMode, Routine, Step
 from cueline.session import Prepared, prepare
 from cueline.timeline import CueRole, Timeline
 
-
 from fakes import FakeClock, FakeOut, RecordingScreen, ScriptedKeys, ToneSpeech
 
 ROUTINE = Routine(
@@ -130,7 +129,7 @@ def test_faster_pace_applies_from_the_next_rep_and_plays_its_export(
 
 
 def test_slower_then_faster_comes_back_to_the_same_pace(prepared: Prepared) -> None:
-    player, _, summary, _ = run(prepared, [(3.0, "-"), (4.0, "+")])
+    _, _, summary, _ = run(prepared, [(3.0, "-"), (4.0, "+")])
     assert summary.pace == 1.0
 
 

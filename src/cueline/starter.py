@@ -15,8 +15,8 @@ _NAME = re.compile(r"^[a-z0-9][a-z0-9-]{0,47}$")
 STARTER = """\
 # yaml-language-server: $schema={schema}
 # A cueline routine. Check it with `cueline lint {path}`,
-# hear how long it lasts with `cueline show {name}`, and export it with
-# `cueline export {name} -o {name}.wav`. Every field is explained in docs/routines.md.
+# see how long it lasts with `cueline show {name}`, and hear it with
+# `cueline play {name}`. Every field is explained in docs/routines.md.
 title: {title}
 description: A short, gentle routine of my own.
 technique: Effleurage          # shown by `cueline list`
