@@ -4,6 +4,7 @@ and how long a cold and a warm speech cache take to prepare a routine.
     .venv/bin/python scripts/bench.py            # all
     .venv/bin/python scripts/bench.py export     # peak RSS and speed of WAV export, 10 vs 60 minutes
     .venv/bin/python scripts/bench.py cache      # cold vs warm `show face-basics`
+    .venv/bin/python scripts/bench.py live       # `cueline play` on a JACK dummy card: onsets, drift, start-up
 """
 
 from __future__ import annotations
@@ -17,6 +18,7 @@ import time
 from pathlib import Path
 
 CLI = [sys.executable, "-m", "cueline"]
+TESTS = Path(__file__).resolve().parent.parent / "tests"
 
 
 def routine_yaml(minutes: int) -> str:
@@ -67,11 +69,73 @@ def bench_cache(work: Path, env: dict[str, str]) -> None:
         print(f"  {label}: {wall_s:.2f} s, peak {peak_mib:.1f} MiB")
 
 
+def bench_live(work: Path, env: dict[str, str]) -> None:
+    """Real time through simpleaudio → ALSA → JACK's dummy card, captured by ALSA's file plugin."""
+    sys.path.insert(0, str(TESTS))
+    from live_device import drift, jack_device, missing_tools, onset_errors_s, watching
+
+    from cueline.pacing import Pacing
+    from cueline.routine import CountMode
+    from cueline.routine_file import load_routine_path
+    from cueline.safety import without_safety
+    from cueline.session import prepare
+
+    if missing_tools():
+        print(f"live: skipped, {missing_tools()}")
+        return
+    source = work / "live.yaml"
+    source.write_text(
+        "title: Live bench\ntempo: 1.5s\ncount: chime\nsteps:\n"
+        + "".join(f"  - name: Set {i}\n    say: Light strokes.\n    reps: 16\n" for i in range(1, 4))
+    )
+    timeline = prepare(without_safety(load_routine_path(source)), Pacing(count=CountMode.CHIME)).timeline
+    print(
+        f"Live playback of a {timeline.duration_s:.0f} s routine ({len(timeline.reps)} reps), JACK dummy card"
+    )
+    with jack_device(work / "live") as device, watching(device):
+        started = time.monotonic()
+        subprocess.run(
+            [*CLI, "play", str(source), "--count", "chime", "--no-safety"],
+            env={**env, **device.env},
+            stdin=subprocess.DEVNULL,
+            stdout=subprocess.DEVNULL,
+            check=True,
+        )
+        wall_s = time.monotonic() - started
+    errors_ms = [
+        abs(error) * 1000 for error in onset_errors_s(device, [rep.start_sample for rep in timeline.reps])
+    ]
+    print(
+        f"  largest rep-onset error: {max(errors_ms):.1f} ms (target 10 ms); median {sorted(errors_ms)[len(errors_ms) // 2]:.1f} ms"
+    )
+    print(f"  drift of wall time against audio length: {drift(device) * 100:+.3f}% (target under 1%)")
+    print(f"  whole command: {wall_s:.2f} s wall for {timeline.duration_s:.2f} s of audio")
+
+    print("Time from starting `cueline play face-basics` to its first sample reaching the device")
+    for label, cache in (("cold", work / "cold-live-cache"), ("warm", work / "cold-live-cache")):
+        with jack_device(work / f"start-{label}") as device, watching(device):
+            started = time.monotonic()
+            process = subprocess.Popen(
+                [*CLI, "play", "face-basics"],
+                env={**env, **device.env, "CUELINE_CACHE_DIR": str(cache)},
+                stdin=subprocess.PIPE,
+                stdout=subprocess.DEVNULL,
+            )
+            while not device.growth or device.growth[-1][1] == 0:
+                time.sleep(0.001)
+            first_s = next(when for when, size in device.growth if size > 0) - started
+            assert process.stdin is not None
+            process.stdin.write(b"q")
+            process.stdin.close()
+            process.wait(timeout=30)
+        print(f"  {label} cache: {first_s:.2f} s (target {'1' if label == 'cold' else '0.3'} s)")
+
+
 def main() -> None:
     parser = argparse.ArgumentParser(
         description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("which", nargs="?", choices=["export", "cache", "all"], default="all")
+    parser.add_argument("which", nargs="?", choices=["export", "cache", "live", "all"], default="all")
     which = parser.parse_args().which
     with tempfile.TemporaryDirectory(prefix="cueline-bench-") as folder:
         work = Path(folder)
@@ -80,6 +144,8 @@ def main() -> None:
             bench_export(work, env)
         if which in ("cache", "all"):
             bench_cache(work, env)
+        if which in ("live", "all"):
+            bench_live(work, env)
 
 
 if __name__ == "__main__":

@@ -39,7 +39,7 @@ def fake_engine(monkeypatch: pytest.MonkeyPatch) -> ToneSpeech:
 
 def test_every_command_has_help(runner: CliRunner) -> None:
     commands = sorted(cli.commands)  # type: ignore[attr-defined]
-    assert commands == ["export", "lint", "list", "new", "schema", "show", "voices"]
+    assert commands == ["export", "lint", "list", "new", "play", "schema", "show", "voices"]
     for name in commands:
         result = runner.invoke(cli, [name, "--help"])
         assert result.exit_code == 0, name

@@ -173,8 +173,7 @@ def play(ctx: click.Context, routine: str, pacing: Pacing, no_safety: bool) -> N
     from cueline import report
     from cueline.live import run_live
 
-    prepared = _prepare(routine, pacing, no_safety)
-    summary = run_live(prepared)
+    summary = run_live(functools.partial(_prepare, routine, pacing, no_safety))
     click.echo(report.summary_line(summary))
     if summary.interrupted:
         ctx.exit(130)

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import sys
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TextIO
 
@@ -21,14 +22,20 @@ def player_for(prepared: Prepared, out: AudioOut, clock: Clock) -> Player:
     return Player(prepared.timeline, prepared.clips, recompile, out, clock)
 
 
-def run_live(prepared: Prepared, keys_from: TextIO = sys.stdin, screen_to: TextIO = sys.stdout) -> Summary:
-    """Play `prepared` on the default sound device until it ends, `q`, or Ctrl-C (then `interrupted`)."""
+def run_live(
+    prepare: Callable[[], Prepared], keys_from: TextIO = sys.stdin, screen_to: TextIO = sys.stdout
+) -> Summary:
+    """Prepare a routine and play it on the default sound device until it ends, `q`, or Ctrl-C (then the
+    summary says `interrupted`). The device is checked while the routine is prepared, to start sooner."""
     from cueline.keys import terminal_keys
     from cueline.screen import LineScreen, TerminalScreen
     from cueline.speaker import MonotonicClock, Speaker
 
     clock = MonotonicClock()
-    player = player_for(prepared, Speaker(clock), clock)
+    speaker = Speaker(clock)
+    prepared = prepare()
+    speaker.ready()
+    player = player_for(prepared, speaker, clock)
     screen = TerminalScreen(screen_to) if screen_to.isatty() else LineScreen(screen_to)
     try:
         with terminal_keys(keys_from) as keys, screen:

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import mmap
 import re
+import threading
 import time
 from typing import Any
 
@@ -48,7 +49,6 @@ class SpeakerStream:
 
     def start(self) -> None:
         simpleaudio = _simpleaudio()
-        _check_device()
         try:
             self._play = simpleaudio.play_buffer(self._map, 1, _BYTES_PER_SAMPLE, SAMPLE_RATE_HZ)
         except Exception as exc:  # simpleaudio's own error class is not exported
@@ -77,12 +77,30 @@ class SpeakerStream:
 
 
 class Speaker:
-    """The default sound device (ALSA, which PulseAudio and PipeWire also serve)."""
+    """The default sound device (ALSA, which PulseAudio and PipeWire also serve). Checking that it is there
+    starts at once, in the background, so it overlaps with preparing the routine."""
 
     def __init__(self, clock: Clock | None = None) -> None:
         self._clock = clock or MonotonicClock()
+        self._problem: AudioDeviceError | None = None
+        self._checked = threading.Thread(target=self._check, name="cueline-device-check", daemon=True)
+        self._checked.start()
+
+    def _check(self) -> None:
+        try:
+            _simpleaudio()
+            _check_device()
+        except AudioDeviceError as exc:
+            self._problem = exc
+
+    def ready(self) -> None:
+        """Wait for the check; raise AudioDeviceError if the device cannot play."""
+        self._checked.join()
+        if self._problem is not None:
+            raise self._problem
 
     def open(self, capacity_samples: int) -> SpeakerStream:
+        self.ready()
         return SpeakerStream(capacity_samples, self._clock)
 
 
