@@ -4,7 +4,7 @@ and how long a cold and a warm speech cache take to prepare a routine.
     .venv/bin/python scripts/bench.py            # all
     .venv/bin/python scripts/bench.py export     # peak RSS and speed of WAV export, 10 vs 60 minutes
     .venv/bin/python scripts/bench.py cache      # cold vs warm `show face-basics`
-    .venv/bin/python scripts/bench.py live       # `cueline play` on a JACK dummy card: onsets, drift, start-up
+    .venv/bin/python scripts/bench.py live       # `play` on a JACK dummy card: onsets, drift, start-up
 """
 
 from __future__ import annotations
@@ -106,7 +106,8 @@ def bench_live(work: Path, env: dict[str, str]) -> None:
         abs(error) * 1000 for error in onset_errors_s(device, [rep.start_sample for rep in timeline.reps])
     ]
     print(
-        f"  largest rep-onset error: {max(errors_ms):.1f} ms (target 10 ms); median {sorted(errors_ms)[len(errors_ms) // 2]:.1f} ms"
+        f"  largest rep-onset error: {max(errors_ms):.1f} ms (target 10 ms); "
+        f"median {sorted(errors_ms)[len(errors_ms) // 2]:.1f} ms"
     )
     print(f"  drift of wall time against audio length: {drift(device) * 100:+.3f}% (target under 1%)")
     print(f"  whole command: {wall_s:.2f} s wall for {timeline.duration_s:.2f} s of audio")
