@@ -84,7 +84,7 @@ def terminal(tmp_path: Path, write_routine: Callable[[str], Path]) -> Iterator[t
         command = (
             f"env {exports} {shlex.quote(sys.executable)} -m cueline.cli play {shlex.quote(str(routine))}"
         )
-        command += " --no-safety; echo EXIT=$?"
+        command += " --no-safety; echo EXIT=$?; stty -a | grep -o -- '-*icanon'"
         term.tmux("new-session", "-d", "-s", "play", "-x", "100", "-y", "30", command)
         term.tmux("set-option", "-t", "play", "remain-on-exit", "on")
         try:
@@ -122,6 +122,18 @@ def test_start_pause_resume_next_quit(terminal: tuple[Terminal, LiveDevice]) -> 
 
     term.press("q")
     # tmux keeps a line printed just after leaving the alternate screen in its history
-    done = term.wait_for(lambda t: "EXIT=" in t, "the player to exit", history=True)
+    done = term.wait_for(lambda t: "icanon" in t, "the player to exit", history=True)
     assert re.search(r"Stopped Tmux test: 1 of 2 steps done, \S+ at pace 1\.", done), done
     assert "EXIT=0" in done
+    assert re.search(r"^icanon$", done, re.MULTILINE), "the terminal was left in cbreak mode"
+
+
+def test_ctrl_c_stops_cleanly_and_gives_the_terminal_back(terminal: tuple[Terminal, LiveDevice]) -> None:
+    term, device = terminal
+    term.wait_for(lambda t: rep_of(t) is not None, "the count to start")
+    term.press("C-c")
+    done = term.wait_for(lambda t: "icanon" in t, "the player to exit", history=True)
+    assert re.search(r"Interrupted Tmux test: 0 of 2 steps done, \S+ at pace 1\.", done), done
+    assert "EXIT=130" in done and "Traceback" not in done
+    assert re.search(r"^icanon$", done, re.MULTILINE), "the terminal was left in cbreak mode"
+    assert len(device.captures()) == 1

@@ -99,6 +99,15 @@ def test_pause_resumes_where_it_stopped_with_nothing_lost_or_repeated(prepared: 
     assert out.streams[1].started_at == pytest.approx(1000.0 + 9.0, abs=defaults.PLAYER_POLL_S)
 
 
+def test_space_twice_quickly_resumes_once_the_pause_point_is_reached(prepared: Prepared) -> None:
+    player, out, summary, _ = run(prepared, [(5.0, " "), (5.1, " ")])
+    assert len(out.streams) == 2  # the device still stopped at the cut, then started again there
+    assert player.segments[1].start_sample == player.segments[0].end_sample
+    assert out.streams[1].started_at is not None and out.streams[1].started_at < 1000.0 + 6.0
+    assert np.array_equal(heard(player, out), rendered(prepared.timeline, prepared))
+    assert summary.finished
+
+
 def test_a_pause_cuts_at_a_zero_crossing(prepared: Prepared) -> None:
     player, _, _, _ = run(prepared, [(5.0, " "), (6.0, " ")])
     audio = rendered(player.effective, prepared)

@@ -209,7 +209,10 @@ class Player:
         if self._filled >= target:
             return
         buffer = run.stream.samples
-        for block in render_blocks(self.effective, self.clips, start_sample=self._filled):
+        blocks = render_blocks(
+            self.effective, self.clips, self._filled, min(defaults.BLOCK_SAMPLES, target - self._filled)
+        )
+        for block in blocks:
             count = min(len(block), target - self._filled)
             at = self._filled - run.origin
             buffer[at : at + count] = block[:count]
