@@ -12,7 +12,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from enum import StrEnum
 from typing import Protocol
 
@@ -419,7 +419,7 @@ class Player:
             self.message = f"pace {pace:g} is the {'fastest' if faster else 'slowest'}"
             return
         try:
-            recompiled = self.recompile(Pacing(pace, pacing.speech_rate_wpm, pacing.reps, pacing.count))
+            recompiled = self.recompile(replace(pacing, pace=pace))
         except PacingError:
             self.message = f"pace {pace:g} is too fast for the counts; staying at {pacing.pace:g}"
             return
