@@ -40,10 +40,10 @@ def fake_engine(monkeypatch: pytest.MonkeyPatch) -> ToneSpeech:
 def test_every_command_has_help(runner: CliRunner) -> None:
     commands = sorted(cli.commands)  # type: ignore[attr-defined]
     assert commands == ["export", "lint", "list", "new", "schema", "show", "voices"]
-    for name in commands:
-        result = runner.invoke(cli, [name, "--help"])
+    for name in [[command] for command in commands]:
+        result = runner.invoke(cli, [*name, "--help"])
         assert result.exit_code == 0, name
-        assert result.output.startswith(f"Usage: cli {name}") or result.output.startswith("Usage:"), name
+        assert result.output.startswith("Usage:"), name
         assert len(result.output.splitlines()) > 4, name
     top = runner.invoke(cli, ["--help"])
     assert top.exit_code == 0 and "cueline export face-basics -o face.wav" in top.output
@@ -130,9 +130,10 @@ def test_show_prints_steps_and_total(
     # With the fake engine "Glide up." speaks 0.15 + 9 × 0.05 = 0.6 s and "Hold." 0.4 s. Chimes: step
     # 1.2 s, hold end 0.9 s, start 2.0 s, finish 2.5 s. Gaps: 0.4 s after a chime, 0.8 s before reps/holds.
     # Neck: 1.2 + 0.4 + 0.6 + 0.8 + 3 × 2 + 1 rest = 10.0 s; Hold: 1.2 + 0.4 + 0.4 + 0.8 + 5 + 0.9 + 1
-    # = 9.7 s; total: 2.0 + 0.4 + 10.0 + 9.7 + 2.5 + 0.5 tail = 25.1 s.
+    # = 9.7 s; total: 2.0 + 0.4 + 10.0 + 9.7 + 2.5 + 0.5 tail = 25.1 s. (Without cueline's own cues, which
+    # have their own tests: here only the table and the pace arithmetic are checked.)
     path = write_routine(GOOD)
-    result = runner.invoke(cli, ["show", str(path), "--no-safety"])
+    result = runner.invoke(cli, ["show", str(path), "--no-safety", "--no-cues"])
     assert result.exit_code == 0, result.output
     assert result.output == (
         "Tiny\n"
@@ -141,14 +142,16 @@ def test_show_prints_steps_and_total(
         "1  Neck     3  2s     -           10s\n"
         "2  Hold  hold  5s     -           10s\n"
         "\n"
-        "total 25s (pace 1, speech 165 wpm)\n"
+        "total 25s (pace 1, speech 165 wpm, no cues)\n"
     )
     # At pace 0.5 with 4 reps: Neck 1.2 + 0.4 + 0.6 + 0.8 + 4 × 4 + 2 = 21.0 s; Hold 1.2 + 0.4 + 0.4 + 0.8
     # + 10 + 0.9 + 2 = 15.7 s; total 2.4 + 21.0 + 15.7 + 3.0 = 42.1 s.
-    slower = runner.invoke(cli, ["show", str(path), "--pace", "0.5", "--reps", "4", "--no-safety"])
+    slower = runner.invoke(
+        cli, ["show", str(path), "--pace", "0.5", "--reps", "4", "--no-safety", "--no-cues"]
+    )
     assert "1  Neck     4  4s     -           21s" in slower.output
     assert "2  Hold  hold  10s    -           16s" in slower.output
-    assert slower.output.endswith("total 42s (pace 0.5, speech 165 wpm, reps 4)\n")
+    assert slower.output.endswith("total 42s (pace 0.5, speech 165 wpm, reps 4, no cues)\n")
 
 
 def test_show_timeline_json(
@@ -258,3 +261,78 @@ def test_voices_filter_accepts_a_full_language_code(runner: CliRunner) -> None:
     english = runner.invoke(cli, ["voices", "--language", "en"]).output.splitlines()
     assert en_us and set(en_us) < set(english)
     assert any(line.startswith("gmw/en-us") for line in en_us)
+
+
+# -- pacing and cues, end to end ---------------------------------------------------------------------------
+
+
+def test_show_gives_each_steps_own_pace_and_duration(
+    runner: CliRunner, write_routine: Callable[..., Path], fake_engine: ToneSpeech
+) -> None:
+    path = str(write_routine(GOOD.replace("    hold: 5s\n", "    hold: 5s\n    pace: 0.5\n")))
+    result = runner.invoke(cli, ["show", path, "--pace", "0.8", "--no-safety", "--no-cues"])
+    assert result.exit_code == 0, result.output
+    # Neck: 1.2 + 0.4 + 0.6 + 0.8 + 3 × 2.5 + 1.25 rest = 11.75 s; Hold at 0.4: 1.2 + 0.4 + 0.4 + 0.8
+    # + 12.5 + 0.9 + 2.5 = 18.7 s; total 2.4 + 11.75 + 18.7 + 3.0 = 35.85 s.
+    assert result.output.splitlines()[2:6] == [
+        "#  step  reps  tempo  pace  sides  duration",
+        "1  Neck     3  2.5s   0.8   -           12s",
+        "2  Hold  hold  12.5s  0.4   -           19s",
+        "",
+    ]
+    assert result.output.endswith("total 36s (pace 0.8, speech 165 wpm, no cues)\n")
+
+
+LAYERS = """\
+title: Layers
+tempo: 2s
+count: voice
+cues:
+  halfway: false
+steps:
+  - name: Neck
+    say: Glide up.
+    reps: 8
+"""
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--cue", "halfway", "--no-cue", "halfway"], "--cue and --no-cue both name halfway"),
+        (["--no-cue", "halfwy"], "'halfwy' is not one of"),
+    ],
+)
+def test_pacing_usage_errors(runner: CliRunner, args: list[str], message: str) -> None:
+    result = runner.invoke(cli, ["show", "face-basics", *args])
+    assert result.exit_code == 2 and message in result.stderr, result.output
+
+
+def test_no_cues_and_single_cues_from_the_command_line(
+    runner: CliRunner, write_routine: Callable[..., Path], fake_engine: ToneSpeech
+) -> None:
+    path = str(write_routine(LAYERS))
+
+    def roles(*args: str) -> set[str]:
+        result = runner.invoke(cli, ["show", path, "--json", "--no-safety", *args])
+        return {cue["role"] for cue in json.loads(result.stdout)["cues"]}
+
+    plain = {"bell", "step", "instruction", "count"}
+    assert roles("--no-cues") == plain
+    assert roles("--no-cues", "--cue", "last-rep") == plain | {"last_rep"}
+    all_cues = plain | {"count_in", "halfway", "last_rep", "finish"}
+    assert roles("--cues") == all_cues  # even the halfway cue the routine turned off
+    assert roles() == plain | {"count_in", "last_rep", "finish"}
+
+
+def test_show_timeline_says_which_cues_had_no_room(
+    runner: CliRunner, write_routine: Callable[..., Path], fake_engine: ToneSpeech
+) -> None:
+    path = str(write_routine("title: Flicks\ntempo: 1s\nsteps:\n  - name: Flicks\n    reps: 8\n"))
+    lines = runner.invoke(cli, ["show", path, "--timeline"]).output.splitlines()
+    assert lines[-2:] == [
+        "            (left out, no room in its rep: Halfway.)  [step 1, rep 5]",
+        "            (left out, no room in its rep: Last one.)  [step 1, rep 8]",
+    ]
+    roomy = runner.invoke(cli, ["show", path, "--timeline", "--pace", "0.8"]).output
+    assert "left out" not in roomy and "Last one.  [step 1, rep 8]" in roomy

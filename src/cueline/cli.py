@@ -11,10 +11,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from cueline import __version__, defaults
 from cueline.errors import CuelineError
-from cueline.routine import CountMode
+from cueline.routine import CountMode, CueSwitches, SpokenCue
 
 if TYPE_CHECKING:
     from cueline.pacing import Pacing
@@ -55,6 +56,8 @@ def _debug(ctx: click.Context) -> bool:
     return bool(ctx.obj and ctx.obj.get("debug")) or os.environ.get("CUELINE_DEBUG") == "1"
 
 
+_CUE_NAMES = [cue.value for cue in SpokenCue]
+
 _PACING_OPTIONS = [
     click.option(
         "--pace",
@@ -81,12 +84,35 @@ _PACING_OPTIONS = [
         "--count",
         type=click.Choice([m.value for m in CountMode]),
         default=None,
-        help="How to count reps (overrides the routine): spoken numbers, a soft chime, both, or silent.",
+        help="How to count reps (overrides the routine and its steps): spoken numbers, a soft chime, both, "
+        "or silent.",
     ),
     click.option(
-        "--no-safety",
-        is_flag=True,
-        help="Leave out the safety line spoken before the routine (once you have heard it).",
+        "--safety/--no-safety",
+        default=True,
+        show_default=True,
+        help="Speak the safety line before the routine; leave it out once you have heard it.",
+    ),
+    click.option(
+        "--cues/--no-cues",
+        "all_cues",
+        default=True,
+        help="Turn all of cueline's own spoken cues on or off; --cue and --no-cue then change single ones.",
+    ),
+    click.option(
+        "--cue",
+        "cues_on",
+        type=click.Choice(_CUE_NAMES),
+        multiple=True,
+        help="Turn one spoken cue on (repeatable): the count-in before rep one, halfway on long steps, "
+        "last-rep, the side switch, a preview of the next step in rests, and a gentle finish.",
+    ),
+    click.option(
+        "--no-cue",
+        "cues_off",
+        type=click.Choice(_CUE_NAMES),
+        multiple=True,
+        help="Turn one spoken cue off (repeatable).",
     ),
 ]
 
@@ -97,13 +123,32 @@ def pacing_options(command: F) -> F:
 
     @functools.wraps(command)
     def with_pacing(
-        *args: Any, pace: float, speech_rate_wpm: int, reps: int | None, count: str | None, **kwargs: Any
+        *args: Any,
+        pace: float,
+        speech_rate_wpm: int,
+        reps: int | None,
+        count: str | None,
+        safety: bool,
+        all_cues: bool,
+        cues_on: tuple[str, ...],
+        cues_off: tuple[str, ...],
+        **kwargs: Any,
     ) -> Any:
         from cueline.pacing import Pacing
 
+        ctx = click.get_current_context()
+        both = sorted(set(cues_on) & set(cues_off))
+        if both:
+            raise click.UsageError(f"--cue and --no-cue both name {', '.join(both)}")
+        given = ctx.get_parameter_source("all_cues") not in (None, ParameterSource.DEFAULT)
+        switches = {cue: all_cues for cue in SpokenCue} if given else {}
+        switches |= {SpokenCue(name): True for name in cues_on}
+        switches |= {SpokenCue(name): False for name in cues_off}
         mode = CountMode(count) if count else None
-        pacing = Pacing(pace=pace, speech_rate_wpm=speech_rate_wpm, reps=reps, count=mode)
-        return command(*args, pacing=pacing, **kwargs)
+        pacing = Pacing(
+            pace=pace, speech_rate_wpm=speech_rate_wpm, reps=reps, count=mode, cues=CueSwitches.of(switches)
+        )
+        return command(*args, pacing=pacing, no_safety=not safety, **kwargs)
 
     decorated: Any = with_pacing
     for option in reversed(_PACING_OPTIONS):

@@ -1,12 +1,13 @@
-"""Pacing: how fast to move through a routine, chosen per run without touching the routine file."""
+"""Pacing: how fast to move through a routine, chosen per run without touching the routine file. It lies
+over the routine's own count mode and cues, which compiling reads below it."""
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from cueline import defaults
 from cueline.errors import PacingError
-from cueline.routine import CountMode
+from cueline.routine import CountMode, CueSwitches, SpokenCue
 
 
 @dataclass(frozen=True)
@@ -16,7 +17,8 @@ class Pacing:
     pace: float = defaults.PACE
     speech_rate_wpm: int = defaults.SPEECH_RATE_WPM
     reps: int | None = None  # overrides every counted step's reps
-    count: CountMode | None = None  # overrides the routine's count mode
+    count: CountMode | None = None  # overrides the routine's (and every step's) count mode
+    cues: CueSwitches = field(default_factory=CueSwitches)  # over the routine's own `cues:`
 
     def __post_init__(self) -> None:
         if not defaults.PACE_MIN <= self.pace <= defaults.PACE_MAX:
@@ -34,9 +36,13 @@ class Pacing:
 
     def describe(self) -> str:
         """One line naming the pacing, for summaries and export comments."""
-        parts = [f"pace {self.pace:g}", f"speech {self.speech_rate_wpm} wpm"]
+        parts = [f"pace {round(self.pace, 4):g}", f"speech {self.speech_rate_wpm} wpm"]
         if self.reps is not None:
             parts.append(f"reps {self.reps}")
         if self.count is not None:
             parts.append(f"count {self.count.value}")
+        if self.cues.off == frozenset(SpokenCue):
+            parts.append("no cues")
+        elif self.cues.off:
+            parts.append("cues off: " + ", ".join(c.value for c in self.cues.as_dict() if c in self.cues.off))
         return ", ".join(parts)
