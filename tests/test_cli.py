@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -296,9 +297,27 @@ steps:
 """
 
 
+def test_show_fit_gives_every_steps_duration_and_the_pace_chosen(
+    runner: CliRunner, write_routine: Callable[..., Path], fake_engine: ToneSpeech
+) -> None:
+    path = str(write_routine(GOOD.replace("    hold: 5s\n", "    hold: 5s\n    pace: 0.5\n")))
+    result = runner.invoke(cli, ["show", path, "--fit", "1m"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[2].split() == ["#", "step", "reps", "tempo", "pace", "sides", "duration"]
+    footer = re.fullmatch(r"total 1:00 \(pace ([0-9.]+) to fit 1:00, speech 165 wpm\)", lines[-1])
+    assert footer is not None, lines[-1]
+    pace = float(footer[1])
+    neck, hold = lines[3].split(), lines[4].split()
+    assert neck[:5] == ["1", "Neck", "3", f"{round(2 / pace, 2):g}s", f"{round(pace, 3):g}"]
+    assert hold[:5] == ["2", "Hold", "hold", f"{round(5 / (pace * 0.5), 2):g}s", f"{round(pace * 0.5, 3):g}"]
+
+
 @pytest.mark.parametrize(
     ("args", "message"),
     [
+        (["--fit", "10m", "--pace", "0.8"], "--fit chooses the pace itself: give --fit or --pace, not both"),
+        (["--fit", "ten minutes"], "'ten minutes' is not a duration such as 1h, 10m, 90s or 1m30s"),
         (["--cue", "halfway", "--no-cue", "halfway"], "--cue and --no-cue both name halfway"),
         (["--no-cue", "halfwy"], "'halfwy' is not one of"),
     ],
@@ -306,6 +325,15 @@ steps:
 def test_pacing_usage_errors(runner: CliRunner, args: list[str], message: str) -> None:
     result = runner.invoke(cli, ["show", "face-basics", *args])
     assert result.exit_code == 2 and message in result.stderr, result.output
+
+
+def test_a_fit_out_of_reach_names_the_range(
+    runner: CliRunner, write_routine: Callable[..., Path], fake_engine: ToneSpeech
+) -> None:
+    result = runner.invoke(cli, ["show", str(write_routine(GOOD)), "--fit", "1h"])
+    assert result.exit_code == 2
+    pattern = r"Error: cannot fit this routine to 1:00:00: at paces 0.25 to 4 it lasts from \d+s to 1:\d\d\n"
+    assert re.match(pattern, result.stderr), result.stderr
 
 
 def test_no_cues_and_single_cues_from_the_command_line(

@@ -56,6 +56,18 @@ def _debug(ctx: click.Context) -> bool:
     return bool(ctx.obj and ctx.obj.get("debug")) or os.environ.get("CUELINE_DEBUG") == "1"
 
 
+def _duration_s(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    """A duration such as `10m`, `90s`, `1h` or `1m30s`, in seconds."""
+    if value is None:
+        return None
+    from cueline.durations import parse_duration_s
+
+    try:
+        return parse_duration_s(value, hours=True)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+
+
 _CUE_NAMES = [cue.value for cue in SpokenCue]
 
 _PACING_OPTIONS = [
@@ -65,6 +77,15 @@ _PACING_OPTIONS = [
         default=defaults.PACE,
         show_default=True,
         help="Speed of reps, holds and rests: 0.5 is half speed, 2 twice as fast. Speech is never stretched.",
+    ),
+    click.option(
+        "--fit",
+        "fit_s",
+        callback=_duration_s,
+        metavar="DURATION",
+        default=None,
+        help="Choose the pace that makes the whole routine last DURATION, such as 10m, 90s, 1h or 1m30s "
+        "(instead of --pace).",
     ),
     click.option(
         "--speech-rate",
@@ -125,6 +146,7 @@ def pacing_options(command: F) -> F:
     def with_pacing(
         *args: Any,
         pace: float,
+        fit_s: float | None,
         speech_rate_wpm: int,
         reps: int | None,
         count: str | None,
@@ -137,16 +159,26 @@ def pacing_options(command: F) -> F:
         from cueline.pacing import Pacing
 
         ctx = click.get_current_context()
+
+        def given(name: str) -> bool:
+            return ctx.get_parameter_source(name) not in (None, ParameterSource.DEFAULT)
+
+        if fit_s is not None and given("pace"):
+            raise click.UsageError("--fit chooses the pace itself: give --fit or --pace, not both")
         both = sorted(set(cues_on) & set(cues_off))
         if both:
             raise click.UsageError(f"--cue and --no-cue both name {', '.join(both)}")
-        given = ctx.get_parameter_source("all_cues") not in (None, ParameterSource.DEFAULT)
-        switches = {cue: all_cues for cue in SpokenCue} if given else {}
+        switches = {cue: all_cues for cue in SpokenCue} if given("all_cues") else {}
         switches |= {SpokenCue(name): True for name in cues_on}
         switches |= {SpokenCue(name): False for name in cues_off}
         mode = CountMode(count) if count else None
         pacing = Pacing(
-            pace=pace, speech_rate_wpm=speech_rate_wpm, reps=reps, count=mode, cues=CueSwitches.of(switches)
+            pace=pace,
+            speech_rate_wpm=speech_rate_wpm,
+            reps=reps,
+            count=mode,
+            cues=CueSwitches.of(switches),
+            fit_s=fit_s,
         )
         return command(*args, pacing=pacing, no_safety=not safety, **kwargs)
 

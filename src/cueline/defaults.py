@@ -14,6 +14,7 @@ PACE_MAX = 4.0
 SPEECH_RATE_WPM = 165
 SPEECH_RATE_MIN_WPM = 80
 SPEECH_RATE_MAX_WPM = 400
+FIT_TOLERANCE_S = 0.5  # `--fit` aims this close (it promises within a second)
 STEP_PACE = 1.0  # a step's own pace multiplies the run's pace
 
 # Limits that keep a routine file from being a denial of service.

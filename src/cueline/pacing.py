@@ -6,6 +6,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from cueline import defaults
+from cueline.durations import format_duration
 from cueline.errors import PacingError
 from cueline.routine import CountMode, CueSwitches, SpokenCue
 
@@ -19,6 +20,7 @@ class Pacing:
     reps: int | None = None  # overrides every counted step's reps
     count: CountMode | None = None  # overrides the routine's (and every step's) count mode
     cues: CueSwitches = field(default_factory=CueSwitches)  # over the routine's own `cues:`
+    fit_s: float | None = None  # when set, `session.prepare` picks the pace that makes the routine last this
 
     def __post_init__(self) -> None:
         if not defaults.PACE_MIN <= self.pace <= defaults.PACE_MAX:
@@ -33,10 +35,18 @@ class Pacing:
             )
         if self.reps is not None and not 1 <= self.reps <= defaults.MAX_REPS:
             raise PacingError(f"reps {self.reps} is out of range", hint=f"use 1 to {defaults.MAX_REPS}")
+        if self.fit_s is not None and not 0 < self.fit_s <= defaults.MAX_ROUTINE_S:
+            raise PacingError(
+                f"cannot fit a routine to {format_duration(self.fit_s)}",
+                hint=f"a routine lasts at most {format_duration(defaults.MAX_ROUTINE_S)}",
+            )
 
     def describe(self) -> str:
         """One line naming the pacing, for summaries and export comments."""
-        parts = [f"pace {round(self.pace, 4):g}", f"speech {self.speech_rate_wpm} wpm"]
+        pace = f"pace {round(self.pace, 4):g}"
+        if self.fit_s is not None:
+            pace += f" to fit {format_duration(self.fit_s)}"
+        parts = [pace, f"speech {self.speech_rate_wpm} wpm"]
         if self.reps is not None:
             parts.append(f"reps {self.reps}")
         if self.count is not None:

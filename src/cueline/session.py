@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 from cueline.catalog import Entry
 from cueline.clips import ClipBank
 from cueline.errors import CuelineError, SpeechEngineError
+from cueline.fit import fit_pace
 from cueline.pacing import Pacing
 from cueline.paths import cache_dir
 from cueline.routine import Routine
@@ -52,10 +53,13 @@ def prepare(
     engine: SpeechEngine | None = None,
     cache_root: Path | None = None,
 ) -> Prepared:
-    """Compile `routine` at `pacing`, rendering (or reading from the cache) every clip it speaks."""
+    """Compile `routine` at `pacing`, rendering (or reading from the cache) every clip it speaks. With
+    `pacing.fit_s`, the pace is chosen first so that the whole routine lasts that long."""
     engine = engine or default_engine()
     cache = SpeechCache(engine, cache_root or cache_dir())
     clips = ClipBank(cache, voice_for(routine, engine), pacing.speech_rate_wpm)
+    if pacing.fit_s is not None:
+        pacing = replace(pacing, pace=fit_pace(routine, pacing, pacing.fit_s, clips))
     return Prepared(routine, compile_timeline(routine, pacing, clips), clips)
 
 

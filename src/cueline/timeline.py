@@ -167,6 +167,23 @@ def compile_timeline(routine: Routine, pacing: Pacing, lengths: ClipLengths) -> 
     return _Compiler(routine, pacing, lengths).run()
 
 
+@dataclass(frozen=True)
+class Extent:
+    """How long a routine lasts at one pacing, and the fastest pace at which all its counts fit."""
+
+    total_samples: int
+    fastest_pace: float | None  # None: the counts fit at any pace up to the one measured
+
+
+def measure(routine: Routine, pacing: Pacing, lengths: ClipLengths) -> Extent:
+    """The routine's length at `pacing`, laid out like compile_timeline but without refusing a pacing whose
+    counts do not fit or that runs past the length cap (for the `--fit` solver, which must see both)."""
+    compiler = _Compiler(routine, pacing, lengths)
+    total = compiler.layout()
+    fastest = min((misfit.fastest for misfit in compiler.misfits), default=None)
+    return Extent(total, fastest)
+
+
 class _Compiler:
     def __init__(self, routine: Routine, pacing: Pacing, lengths: ClipLengths) -> None:
         self.routine = routine

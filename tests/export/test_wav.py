@@ -13,6 +13,7 @@ import numpy as np
 import pytest
 from measure import onsets, read_wav
 
+from cueline.catalog import find
 from cueline.errors import ExportError
 from cueline.export.wav import export_wav
 from cueline.pacing import Pacing
@@ -152,6 +153,26 @@ def test_export_refuses_a_missing_folder_and_writes_a_normally_readable_file(
 
 
 # -- pacing and cues, measured from the file ---------------------------------------------------------------
+
+
+def test_fit_10m_export_lasts_600_seconds(tone: ToneSpeech, tmp_path: Path) -> None:
+    prepared = prepare(find("face-basics").load(), Pacing(fit_s=600.0), engine=tone, cache_root=tmp_path)
+    target = tmp_path / "fit.wav"
+    export_wav(prepared.timeline, prepared.clips, target)
+    audio = read_wav(target)
+    assert abs(len(audio) / 22050 - 600.0) <= 1.0, len(audio) / 22050
+    # The last sound is the finish chime, and only the half-second tail follows it.
+    last_sound = int(np.flatnonzero(np.abs(audio.astype(np.int32)) > 0)[-1])
+    assert 0.5 <= (len(audio) - last_sound) / 22050 <= 0.6
+
+
+@pytest.mark.speech
+def test_fit_with_real_speech_lasts_what_was_asked(tmp_path: Path) -> None:
+    prepared = prepare(find("quick-3").load(), Pacing(fit_s=240.0), cache_root=tmp_path)
+    target = tmp_path / "quick.wav"
+    export_wav(prepared.timeline, prepared.clips, target)
+    assert abs(len(read_wav(target)) / 22050 - 240.0) <= 1.0
+    assert prepared.timeline.pacing.pace < 1.0  # quick-3 lasts about three minutes at pace 1
 
 
 @pytest.mark.parametrize("run_pace", [0.8, 1.5])
