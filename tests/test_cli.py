@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
 import re
 import subprocess
 import sys
@@ -40,8 +41,10 @@ def fake_engine(monkeypatch: pytest.MonkeyPatch) -> ToneSpeech:
 
 def test_every_command_has_help(runner: CliRunner) -> None:
     commands = sorted(cli.commands)  # type: ignore[attr-defined]
-    assert commands == ["export", "lint", "list", "new", "schema", "show", "voices"]
-    for name in [[command] for command in commands]:
+    assert commands == ["export", "lint", "list", "new", "prefs", "schema", "show", "voices"]
+    subcommands = sorted(cli.commands["prefs"].commands)  # type: ignore[attr-defined]
+    assert subcommands == ["path", "reset", "set", "show"]
+    for name in [*([command] for command in commands), *(["prefs", sub] for sub in subcommands)]:
         result = runner.invoke(cli, [*name, "--help"])
         assert result.exit_code == 0, name
         assert result.output.startswith("Usage:"), name
@@ -264,7 +267,7 @@ def test_voices_filter_accepts_a_full_language_code(runner: CliRunner) -> None:
     assert any(line.startswith("gmw/en-us") for line in en_us)
 
 
-# -- pacing and cues, end to end ---------------------------------------------------------------------------
+# -- pacing, cues and saved preferences, end to end --------------------------------------------------------
 
 
 def test_show_gives_each_steps_own_pace_and_duration(
@@ -295,6 +298,101 @@ steps:
     say: Glide up.
     reps: 8
 """
+
+
+def heard(runner: CliRunner, *args: str) -> dict[str, object]:
+    """What `show --json` says a run would sound like: pacing, count kinds, cue roles, rep spacing."""
+    result = runner.invoke(cli, ["show", *args, "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    cues = document["cues"]
+    counts = [cue for cue in cues if cue["role"] == "count"]
+    first = {rep: min(cue["start_s"] for cue in counts if cue["rep"] == rep) for rep in (1, 2)}
+    return {
+        "pacing": document["pacing"],
+        "count": sorted({cue["kind"] for cue in counts}),
+        "halfway": any(cue["role"] == "halfway" for cue in cues),
+        "safety": any(cue["role"] == "safety" for cue in cues),
+        "rep_s": round(first[2] - first[1], 3),
+        "duration_s": document["duration_s"],
+    }
+
+
+def test_precedence_command_line_over_saved_preferences_over_routine_over_defaults(
+    runner: CliRunner, write_routine: Callable[..., Path], fake_engine: ToneSpeech
+) -> None:
+    path = str(write_routine(LAYERS))
+    routine_only = heard(runner, path)
+    assert routine_only["pacing"] == "pace 1, speech 165 wpm"  # defaults
+    assert (routine_only["count"], routine_only["halfway"]) == (["speech"], False)  # the routine's choices
+    assert (routine_only["rep_s"], routine_only["safety"]) == (2.0, True)
+
+    for key, value in [("pace", "0.8"), ("count", "chime"), ("halfway", "on"), ("safety", "off")]:
+        saved = runner.invoke(cli, ["prefs", "set", key, value])
+        assert saved.exit_code == 0 and saved.output.startswith(f"Saved {key} = {value} in "), saved.output
+    with_prefs = heard(runner, path)
+    assert with_prefs["pacing"] == "pace 0.8, speech 165 wpm, count chime"
+    assert (with_prefs["count"], with_prefs["halfway"]) == (["chime"], True)  # preferences over the routine
+    assert (with_prefs["rep_s"], with_prefs["safety"]) == (2.5, False)
+
+    flags = ["--pace", "1.25", "--count", "both", "--no-cue", "halfway", "--safety"]
+    with_flags = heard(runner, path, *flags)
+    assert with_flags["pacing"] == "pace 1.25, speech 165 wpm, count both, cues off: halfway"
+    assert (with_flags["count"], with_flags["halfway"]) == (["chime", "speech"], False)  # flags over prefs
+    assert (with_flags["rep_s"], with_flags["safety"]) == (1.6, True)
+    assert heard(runner, path, "--pace", "1")["rep_s"] == 2.0  # a flag equal to the default still wins
+
+    fitted = heard(runner, path, "--fit", "1m")  # --fit replaces the saved pace, keeps the rest
+    assert str(fitted["pacing"]).endswith("to fit 1:00, speech 165 wpm, count chime")
+    assert abs(float(fitted["duration_s"]) - 60.0) <= 0.5  # type: ignore[arg-type]
+
+    reset = runner.invoke(cli, ["prefs", "reset"])
+    assert reset.exit_code == 0 and reset.output.startswith("Forgot all preferences (")
+    assert heard(runner, path) == routine_only
+
+
+def test_a_corrupt_preferences_file_is_reported_with_its_path_and_ignored(
+    runner: CliRunner, write_routine: Callable[..., Path], fake_engine: ToneSpeech, tmp_path: Path
+) -> None:
+    path = str(write_routine(LAYERS))
+    clean = runner.invoke(cli, ["show", path])
+    prefs = Path(os.environ["CUELINE_CONFIG_DIR"]) / "preferences.toml"
+    prefs.write_text("pace = 0.8\nhalfway = off\n")  # TOML has no bare `off`
+    warning = (
+        f"Warning: ignoring saved preferences: {prefs}: "
+        "not valid TOML: Invalid value (at line 2, column 11)\n"
+        "  hint: fix the file by hand, or start again with `cueline prefs reset`\n"
+    )
+
+    shown = runner.invoke(cli, ["show", path])
+    assert (shown.exit_code, shown.stdout, shown.stderr) == (0, clean.stdout, warning)
+    exported = runner.invoke(cli, ["export", path, "-o", str(tmp_path / "out.wav")])
+    assert (exported.exit_code, exported.stderr) == (0, warning)
+    assert len(read_wav(tmp_path / "out.wav")) > 22050
+    listed = runner.invoke(cli, ["prefs", "show"])
+    assert (listed.exit_code, listed.stderr) == (0, warning)
+    assert ["pace", "1", "default"] in [line.split() for line in listed.stdout.splitlines()]
+    refused = runner.invoke(cli, ["prefs", "set", "pace", "0.9"])
+    assert refused.exit_code == 2 and f"cannot update the preferences: {prefs}" in refused.stderr
+    assert prefs.read_text() == "pace = 0.8\nhalfway = off\n"  # someone's settings, kept for them to fix
+    assert runner.invoke(cli, ["prefs", "reset"]).exit_code == 0
+    assert runner.invoke(cli, ["show", path]).stderr == ""
+
+
+def test_prefs_show_path_and_mistakes(runner: CliRunner) -> None:
+    where = Path(os.environ["CUELINE_CONFIG_DIR"]) / "preferences.toml"
+    assert runner.invoke(cli, ["prefs", "path"]).output == f"{where}\n"
+    assert runner.invoke(cli, ["prefs", "set", "next-step", "off"]).exit_code == 0
+    shown = runner.invoke(cli, ["prefs", "show"]).output.splitlines()
+    assert shown[0] == f"Preferences file: {where}"
+    assert "next-step    off    saved" in shown and "halfway      -      the routine, else on" in shown
+    typo = runner.invoke(cli, ["prefs", "set", "pase", "0.8"])
+    assert (typo.exit_code, typo.stderr) == (
+        2,
+        "Error: 'pase' is not a preference\n  hint: did you mean `pace`?\n",
+    )
+    nothing = runner.invoke(cli, ["prefs", "reset", "pace"])
+    assert nothing.output == "Nothing to forget: none of that is saved.\n"
 
 
 def test_show_fit_gives_every_steps_duration_and_the_pace_chosen(

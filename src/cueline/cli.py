@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -137,10 +138,16 @@ _PACING_OPTIONS = [
     ),
 ]
 
+_PRECEDENCE = (
+    "Pacing and cues: the command line wins over saved preferences (see `cueline prefs`), which win over "
+    "the routine file, which wins over cueline's defaults."
+)
+
 
 def pacing_options(command: F) -> F:
-    """Add the options every command that compiles a routine shares; the command receives them as one
-    `pacing` value and a `no_safety` flag."""
+    """Add the options every command that compiles a routine shares; the command receives them, layered
+    over the saved preferences, as one `pacing` value and a `no_safety` flag. A preferences file that
+    cannot be read is reported on stderr and ignored."""
 
     @functools.wraps(command)
     def with_pacing(
@@ -156,7 +163,8 @@ def pacing_options(command: F) -> F:
         cues_off: tuple[str, ...],
         **kwargs: Any,
     ) -> Any:
-        from cueline.pacing import Pacing
+        from cueline.pacing import Choices
+        from cueline.prefs import RESET_HINT, resolve
 
         ctx = click.get_current_context()
 
@@ -171,17 +179,22 @@ def pacing_options(command: F) -> F:
         switches = {cue: all_cues for cue in SpokenCue} if given("all_cues") else {}
         switches |= {SpokenCue(name): True for name in cues_on}
         switches |= {SpokenCue(name): False for name in cues_off}
-        mode = CountMode(count) if count else None
-        pacing = Pacing(
-            pace=pace,
-            speech_rate_wpm=speech_rate_wpm,
-            reps=reps,
-            count=mode,
-            cues=CueSwitches.of(switches),
+        command_line = Choices(
+            pace=pace if given("pace") else None,
             fit_s=fit_s,
+            speech_rate_wpm=speech_rate_wpm if given("speech_rate_wpm") else None,
+            reps=reps,
+            count=CountMode(count) if count else None,
+            safety=safety if given("safety") else None,
+            cues=CueSwitches.of(switches),
         )
-        return command(*args, pacing=pacing, no_safety=not safety, **kwargs)
+        resolved = resolve(command_line)
+        if resolved.problem is not None:
+            warning = f"Warning: ignoring saved preferences: {resolved.problem}\n  hint: {RESET_HINT}"
+            click.echo(warning, err=True)
+        return command(*args, pacing=resolved.pacing, no_safety=not resolved.safety, **kwargs)
 
+    with_pacing.__doc__ = f"{inspect.cleandoc(command.__doc__ or '')}\n\n{_PRECEDENCE}"
     decorated: Any = with_pacing
     for option in reversed(_PACING_OPTIONS):
         decorated = option(decorated)
@@ -357,6 +370,78 @@ def schema() -> None:
     from cueline.schema import schema_text
 
     click.echo(schema_text())
+
+
+@cli.group()
+def prefs() -> None:
+    """Saved preferences: pacing and cues for every run, unless the command line says otherwise.
+
+    \b
+    Examples:
+      cueline prefs set pace 0.8          everything a little slower
+      cueline prefs set count chime       count with a soft chime, not numbers
+      cueline prefs set halfway off       no halfway cue
+      cueline prefs show                  what is saved, and what applies instead
+      cueline prefs reset                 forget them all (or name keys to forget)
+
+    The command line wins over saved preferences, which win over the routine file, which wins over
+    cueline's defaults. The file is plain TOML in your config folder (`cueline prefs path`;
+    CUELINE_CONFIG_DIR moves it).
+    """
+
+
+@prefs.command(name="set")
+@click.argument("key")
+@click.argument("value")
+def prefs_set(key: str, value: str) -> None:
+    """Save KEY as VALUE.
+
+    \b
+    Keys:
+      pace          0.25 to 4 (1 is the routine's own tempo)
+      speech-rate   80 to 400 words per minute
+      reps          1 to 500, for every counted step
+      count         voice, chime, both or silent
+      safety        on or off: the safety line before the routine
+      count-in, halfway, last-rep, side-switch, next-step, finish
+                    on or off: cueline's own spoken cues
+    """
+    from cueline.prefs import prefs_path, set_pref
+
+    saved = set_pref(key, value)
+    shown = ("on" if saved else "off") if isinstance(saved, bool) else saved
+    click.echo(f"Saved {key} = {shown} in {prefs_path()}")
+
+
+@prefs.command(name="show")
+def prefs_show() -> None:
+    """Show the saved preferences, and what applies where none is saved."""
+    from cueline import report
+    from cueline.prefs import RESET_HINT, load_prefs
+
+    saved = load_prefs()
+    if saved.problem is not None:
+        click.echo(f"Warning: ignoring saved preferences: {saved.problem}\n  hint: {RESET_HINT}", err=True)
+    click.echo(report.prefs_table(saved))
+
+
+@prefs.command(name="reset")
+@click.argument("keys", nargs=-1)
+def prefs_reset(keys: tuple[str, ...]) -> None:
+    """Forget the saved preferences: the KEYS given, or all of them."""
+    from cueline.prefs import prefs_path, reset_prefs
+
+    changed = reset_prefs(keys)
+    what = ", ".join(keys) if keys else "all preferences"
+    click.echo(f"Forgot {what} ({prefs_path()})" if changed else "Nothing to forget: none of that is saved.")
+
+
+@prefs.command(name="path")
+def prefs_path_command() -> None:
+    """Print where the preferences file is (whether or not it exists yet)."""
+    from cueline.prefs import prefs_path
+
+    click.echo(str(prefs_path()))
 
 
 @cli.command()

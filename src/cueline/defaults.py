@@ -14,8 +14,8 @@ PACE_MAX = 4.0
 SPEECH_RATE_WPM = 165
 SPEECH_RATE_MIN_WPM = 80
 SPEECH_RATE_MAX_WPM = 400
-FIT_TOLERANCE_S = 0.5  # `--fit` aims this close (it promises within a second)
 STEP_PACE = 1.0  # a step's own pace multiplies the run's pace
+FIT_TOLERANCE_S = 0.5  # `--fit` aims this close (it promises within a second)
 
 # Limits that keep a routine file from being a denial of service.
 MAX_FILE_BYTES = 256 * 1024
@@ -42,6 +42,10 @@ FINISH_PAUSE_S = 1.5  # the gentle finish: a longer quiet before the last chime
 # Speech engine.
 SPEECH_TIMEOUT_S = 20.0
 SILENCE_THRESHOLD = 64  # |sample| at or below this counts as silence when trimming speech clips
+
+# Saved preferences.
+PREFS_FILE = "preferences.toml"
+MAX_PREFS_BYTES = 64 * 1024
 
 # Export.
 BLOCK_SAMPLES = 22050  # one second per rendered block: memory stays flat with routine length

@@ -7,6 +7,7 @@ import json
 from cueline import defaults
 from cueline.durations import format_duration, format_seconds
 from cueline.pcm import samples_to_seconds
+from cueline.prefs import KEYS, Saved
 from cueline.session import Listed, Prepared
 from cueline.timeline import Cue, Timeline
 
@@ -109,3 +110,28 @@ def _where(cue: Cue) -> str:
     if cue.rep is not None:
         where.append(f"rep {cue.rep}")
     return f"  [{', '.join(where)}]" if where else ""
+
+
+def prefs_table(saved: Saved) -> str:
+    """Each preference: its saved value, or what applies without one (a default, or the routine's own)."""
+    below = {
+        "pace": (f"{defaults.PACE:g}", "default"),
+        "speech-rate": (str(defaults.SPEECH_RATE_WPM), "default"),
+        "reps": ("-", "the routine"),
+        "count": ("-", "the routine"),
+        "safety": ("on", "default"),
+    }
+    rows = [("key", "value", "from")]
+    for key in KEYS:
+        value = saved.values.get(key)
+        if value is None:
+            rows.append((key, *below.get(key, ("-", "the routine, else on"))))
+        elif isinstance(value, bool):
+            rows.append((key, "on" if value else "off", "saved"))
+        else:
+            rows.append((key, f"{value:g}" if isinstance(value, float) else str(value), "saved"))
+    widths = [max(len(row[col]) for row in rows) for col in range(2)]
+    lines = [
+        f"{key.ljust(widths[0])}  {value.ljust(widths[1])}  {origin}".rstrip() for key, value, origin in rows
+    ]
+    return "\n".join([f"Preferences file: {saved.path}", "", *lines])
