@@ -56,6 +56,8 @@ def type_label(schema: Schema, root: Schema) -> str:
         return "one of " + ", ".join(f"`{choice}`" for choice in schema["enum"])
     if schema.get("type") == "integer":
         return f"whole number, {count_phrase(schema.get('minimum'), schema.get('maximum')).strip()}"
+    if schema.get("type") == "number":
+        return f"number, {count_phrase(schema.get('minimum'), schema.get('maximum')).strip()}"
     if schema.get("type") == "array":
         unique = "different " if schema.get("uniqueItems") else ""
         bounds = count_phrase(schema.get("minItems"), schema.get("maxItems"))

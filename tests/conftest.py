@@ -16,9 +16,11 @@ from fakes import ToneSpeech
 
 @pytest.fixture(autouse=True)
 def isolated_dirs(tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch) -> Path:
-    """Every test gets its own empty cache, so no test depends on another's renders."""
+    """Every test gets its own empty cache, so no test depends on another's renders, and its own empty config
+    folder, so no one's saved preferences change what a test hears."""
     cache = tmp_path_factory.mktemp("cache")
     monkeypatch.setenv("CUELINE_CACHE_DIR", str(cache))
+    monkeypatch.setenv("CUELINE_CONFIG_DIR", str(tmp_path_factory.mktemp("config")))
     monkeypatch.delenv("CUELINE_DEBUG", raising=False)
     return cache
 

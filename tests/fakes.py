@@ -33,7 +33,14 @@ class ToneSpeech:
         return np.round(8000 * np.sin(2 * np.pi * 220 * t)).astype(np.int16)
 
     def voices(self) -> list[VoiceInfo]:
-        return [VoiceInfo("gmw/en-us", "English (America)", ("en-us",))]
+        """Some of espeak-ng's voices, by its ids and language tags."""
+        return [
+            VoiceInfo("gmw/en", "English (Great Britain)", ("en-gb",)),
+            VoiceInfo("gmw/en-us", "English (America)", ("en-us",)),
+            VoiceInfo("gmw/de", "German", ("de",)),
+            VoiceInfo("roa/es", "Spanish (Spain)", ("es",)),
+            VoiceInfo("roa/fr", "French (France)", ("fr-fr",)),
+        ]
 
 
 class FixedLengths:

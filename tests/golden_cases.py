@@ -6,9 +6,9 @@ from __future__ import annotations
 from pathlib import Path
 
 from cueline.pacing import Pacing
-from cueline.routine import CountMode
+from cueline.routine import CountMode, CueSwitches, SpokenCue
 from cueline.routine_file import load_routine_path
-from cueline.timeline import compile_timeline
+from cueline.timeline import Cue, compile_timeline
 
 from fakes import FixedLengths
 
@@ -20,6 +20,14 @@ CASES: dict[str, tuple[str, Pacing]] = {
     "counts-both": ("counts.yaml", Pacing()),
     "counts-chime-reps-3": ("counts.yaml", Pacing(count=CountMode.CHIME, reps=3)),
     "counts-silent-pace-2": ("counts.yaml", Pacing(count=CountMode.SILENT, pace=2.0)),
+    # Only the side switch, as before cues were switchable: the same timeline as sides-and-hold had then.
+    "sides-and-hold-side-switch-only": (
+        "sides-and-hold.yaml",
+        Pacing(cues=CueSwitches(off=frozenset(SpokenCue) - {SpokenCue.SIDE_SWITCH})),
+    ),
+    "german": ("german.yaml", Pacing()),
+    "step-pace": ("step-pace.yaml", Pacing()),
+    "step-pace-0.8": ("step-pace.yaml", Pacing(pace=0.8)),
 }
 
 
@@ -34,10 +42,14 @@ def render_case(name: str) -> str:
     timeline = compile_timeline(routine, pacing, FixedLengths(pacing.speech_rate_wpm))
     lines = [f"# {routine_file} at {pacing.describe()}: total {timeline.total_samples} samples"]
     lines.append("# start_sample length_samples kind role step side rep | text or chime")
-    for cue in timeline.cues:
-        where = " ".join("-" if value is None else str(value) for value in (cue.step, cue.side, cue.rep))
-        lines.append(
-            f"{cue.start_sample:>9} {cue.length_samples:>7} {cue.kind:<6} {cue.role.value:<11} {where:<12} | "
-            f"{cue.text if cue.text is not None else cue.chime}"
-        )
+    lines += [_cue_line(cue) for cue in timeline.cues]
+    lines += [f"# dropped (no room in its rep): {_cue_line(cue).strip()}" for cue in timeline.dropped]
     return "\n".join(lines) + "\n"
+
+
+def _cue_line(cue: Cue) -> str:
+    where = " ".join("-" if value is None else str(value) for value in (cue.step, cue.side, cue.rep))
+    return (
+        f"{cue.start_sample:>9} {cue.length_samples:>7} {cue.kind:<6} {cue.role.value:<11} {where:<12} | "
+        f"{cue.text if cue.text is not None else cue.chime}"
+    )

@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import itertools
 import json
+import os
+import re
 import subprocess
 import sys
 from collections.abc import Callable
@@ -39,11 +41,13 @@ def fake_engine(monkeypatch: pytest.MonkeyPatch) -> ToneSpeech:
 
 def test_every_command_has_help(runner: CliRunner) -> None:
     commands = sorted(cli.commands)  # type: ignore[attr-defined]
-    assert commands == ["export", "lint", "list", "new", "play", "schema", "show", "voices"]
-    for name in commands:
-        result = runner.invoke(cli, [name, "--help"])
+    assert commands == ["export", "lint", "list", "new", "play", "prefs", "schema", "show", "voices"]
+    subcommands = sorted(cli.commands["prefs"].commands)  # type: ignore[attr-defined]
+    assert subcommands == ["path", "reset", "set", "show"]
+    for name in [*([command] for command in commands), *(["prefs", sub] for sub in subcommands)]:
+        result = runner.invoke(cli, [*name, "--help"])
         assert result.exit_code == 0, name
-        assert result.output.startswith(f"Usage: cli {name}") or result.output.startswith("Usage:"), name
+        assert result.output.startswith("Usage:"), name
         assert len(result.output.splitlines()) > 4, name
     top = runner.invoke(cli, ["--help"])
     assert top.exit_code == 0 and "cueline export face-basics -o face.wav" in top.output
@@ -130,9 +134,10 @@ def test_show_prints_steps_and_total(
     # With the fake engine "Glide up." speaks 0.15 + 9 × 0.05 = 0.6 s and "Hold." 0.4 s. Chimes: step
     # 1.2 s, hold end 0.9 s, start 2.0 s, finish 2.5 s. Gaps: 0.4 s after a chime, 0.8 s before reps/holds.
     # Neck: 1.2 + 0.4 + 0.6 + 0.8 + 3 × 2 + 1 rest = 10.0 s; Hold: 1.2 + 0.4 + 0.4 + 0.8 + 5 + 0.9 + 1
-    # = 9.7 s; total: 2.0 + 0.4 + 10.0 + 9.7 + 2.5 + 0.5 tail = 25.1 s.
+    # = 9.7 s; total: 2.0 + 0.4 + 10.0 + 9.7 + 2.5 + 0.5 tail = 25.1 s. (Without cueline's own cues, which
+    # have their own tests: here only the table and the pace arithmetic are checked.)
     path = write_routine(GOOD)
-    result = runner.invoke(cli, ["show", str(path), "--no-safety"])
+    result = runner.invoke(cli, ["show", str(path), "--no-safety", "--no-cues"])
     assert result.exit_code == 0, result.output
     assert result.output == (
         "Tiny\n"
@@ -141,14 +146,16 @@ def test_show_prints_steps_and_total(
         "1  Neck     3  2s     -           10s\n"
         "2  Hold  hold  5s     -           10s\n"
         "\n"
-        "total 25s (pace 1, speech 165 wpm)\n"
+        "total 25s (pace 1, speech 165 wpm, no cues)\n"
     )
     # At pace 0.5 with 4 reps: Neck 1.2 + 0.4 + 0.6 + 0.8 + 4 × 4 + 2 = 21.0 s; Hold 1.2 + 0.4 + 0.4 + 0.8
     # + 10 + 0.9 + 2 = 15.7 s; total 2.4 + 21.0 + 15.7 + 3.0 = 42.1 s.
-    slower = runner.invoke(cli, ["show", str(path), "--pace", "0.5", "--reps", "4", "--no-safety"])
+    slower = runner.invoke(
+        cli, ["show", str(path), "--pace", "0.5", "--reps", "4", "--no-safety", "--no-cues"]
+    )
     assert "1  Neck     4  4s     -           21s" in slower.output
     assert "2  Hold  hold  10s    -           16s" in slower.output
-    assert slower.output.endswith("total 42s (pace 0.5, speech 165 wpm, reps 4)\n")
+    assert slower.output.endswith("total 42s (pace 0.5, speech 165 wpm, reps 4, no cues)\n")
 
 
 def test_show_timeline_json(
@@ -258,3 +265,200 @@ def test_voices_filter_accepts_a_full_language_code(runner: CliRunner) -> None:
     english = runner.invoke(cli, ["voices", "--language", "en"]).output.splitlines()
     assert en_us and set(en_us) < set(english)
     assert any(line.startswith("gmw/en-us") for line in en_us)
+
+
+# -- pacing, cues and saved preferences, end to end --------------------------------------------------------
+
+
+def test_show_gives_each_steps_own_pace_and_duration(
+    runner: CliRunner, write_routine: Callable[..., Path], fake_engine: ToneSpeech
+) -> None:
+    path = str(write_routine(GOOD.replace("    hold: 5s\n", "    hold: 5s\n    pace: 0.5\n")))
+    result = runner.invoke(cli, ["show", path, "--pace", "0.8", "--no-safety", "--no-cues"])
+    assert result.exit_code == 0, result.output
+    # Neck: 1.2 + 0.4 + 0.6 + 0.8 + 3 × 2.5 + 1.25 rest = 11.75 s; Hold at 0.4: 1.2 + 0.4 + 0.4 + 0.8
+    # + 12.5 + 0.9 + 2.5 = 18.7 s; total 2.4 + 11.75 + 18.7 + 3.0 = 35.85 s.
+    assert result.output.splitlines()[2:6] == [
+        "#  step  reps  tempo  pace  sides  duration",
+        "1  Neck     3  2.5s   0.8   -           12s",
+        "2  Hold  hold  12.5s  0.4   -           19s",
+        "",
+    ]
+    assert result.output.endswith("total 36s (pace 0.8, speech 165 wpm, no cues)\n")
+
+
+LAYERS = """\
+title: Layers
+tempo: 2s
+count: voice
+cues:
+  halfway: false
+steps:
+  - name: Neck
+    say: Glide up.
+    reps: 8
+"""
+
+
+def heard(runner: CliRunner, *args: str) -> dict[str, object]:
+    """What `show --json` says a run would sound like: pacing, count kinds, cue roles, rep spacing."""
+    result = runner.invoke(cli, ["show", *args, "--json"])
+    assert result.exit_code == 0, result.output
+    document = json.loads(result.stdout)
+    cues = document["cues"]
+    counts = [cue for cue in cues if cue["role"] == "count"]
+    first = {rep: min(cue["start_s"] for cue in counts if cue["rep"] == rep) for rep in (1, 2)}
+    return {
+        "pacing": document["pacing"],
+        "count": sorted({cue["kind"] for cue in counts}),
+        "halfway": any(cue["role"] == "halfway" for cue in cues),
+        "safety": any(cue["role"] == "safety" for cue in cues),
+        "rep_s": round(first[2] - first[1], 3),
+        "duration_s": document["duration_s"],
+    }
+
+
+def test_precedence_command_line_over_saved_preferences_over_routine_over_defaults(
+    runner: CliRunner, write_routine: Callable[..., Path], fake_engine: ToneSpeech
+) -> None:
+    path = str(write_routine(LAYERS))
+    routine_only = heard(runner, path)
+    assert routine_only["pacing"] == "pace 1, speech 165 wpm"  # defaults
+    assert (routine_only["count"], routine_only["halfway"]) == (["speech"], False)  # the routine's choices
+    assert (routine_only["rep_s"], routine_only["safety"]) == (2.0, True)
+
+    for key, value in [("pace", "0.8"), ("count", "chime"), ("halfway", "on"), ("safety", "off")]:
+        saved = runner.invoke(cli, ["prefs", "set", key, value])
+        assert saved.exit_code == 0 and saved.output.startswith(f"Saved {key} = {value} in "), saved.output
+    with_prefs = heard(runner, path)
+    assert with_prefs["pacing"] == "pace 0.8, speech 165 wpm, count chime"
+    assert (with_prefs["count"], with_prefs["halfway"]) == (["chime"], True)  # preferences over the routine
+    assert (with_prefs["rep_s"], with_prefs["safety"]) == (2.5, False)
+
+    flags = ["--pace", "1.25", "--count", "both", "--no-cue", "halfway", "--safety"]
+    with_flags = heard(runner, path, *flags)
+    assert with_flags["pacing"] == "pace 1.25, speech 165 wpm, count both, cues off: halfway"
+    assert (with_flags["count"], with_flags["halfway"]) == (["chime", "speech"], False)  # flags over prefs
+    assert (with_flags["rep_s"], with_flags["safety"]) == (1.6, True)
+    assert heard(runner, path, "--pace", "1")["rep_s"] == 2.0  # a flag equal to the default still wins
+
+    fitted = heard(runner, path, "--fit", "1m")  # --fit replaces the saved pace, keeps the rest
+    assert str(fitted["pacing"]).endswith("to fit 1:00, speech 165 wpm, count chime")
+    assert abs(float(fitted["duration_s"]) - 60.0) <= 0.5  # type: ignore[arg-type]
+
+    reset = runner.invoke(cli, ["prefs", "reset"])
+    assert reset.exit_code == 0 and reset.output.startswith("Forgot all preferences (")
+    assert heard(runner, path) == routine_only
+
+
+def test_a_corrupt_preferences_file_is_reported_with_its_path_and_ignored(
+    runner: CliRunner, write_routine: Callable[..., Path], fake_engine: ToneSpeech, tmp_path: Path
+) -> None:
+    path = str(write_routine(LAYERS))
+    clean = runner.invoke(cli, ["show", path])
+    prefs = Path(os.environ["CUELINE_CONFIG_DIR"]) / "preferences.toml"
+    prefs.write_text("pace = 0.8\nhalfway = off\n")  # TOML has no bare `off`
+    warning = (
+        f"Warning: ignoring saved preferences: {prefs}: "
+        "not valid TOML: Invalid value (at line 2, column 11)\n"
+        "  hint: fix the file by hand, or start again with `cueline prefs reset`\n"
+    )
+
+    shown = runner.invoke(cli, ["show", path])
+    assert (shown.exit_code, shown.stdout, shown.stderr) == (0, clean.stdout, warning)
+    exported = runner.invoke(cli, ["export", path, "-o", str(tmp_path / "out.wav")])
+    assert (exported.exit_code, exported.stderr) == (0, warning)
+    assert len(read_wav(tmp_path / "out.wav")) > 22050
+    listed = runner.invoke(cli, ["prefs", "show"])
+    assert (listed.exit_code, listed.stderr) == (0, warning)
+    assert ["pace", "1", "default"] in [line.split() for line in listed.stdout.splitlines()]
+    refused = runner.invoke(cli, ["prefs", "set", "pace", "0.9"])
+    assert refused.exit_code == 2 and f"cannot update the preferences: {prefs}" in refused.stderr
+    assert prefs.read_text() == "pace = 0.8\nhalfway = off\n"  # someone's settings, kept for them to fix
+    assert runner.invoke(cli, ["prefs", "reset"]).exit_code == 0
+    assert runner.invoke(cli, ["show", path]).stderr == ""
+
+
+def test_prefs_show_path_and_mistakes(runner: CliRunner) -> None:
+    where = Path(os.environ["CUELINE_CONFIG_DIR"]) / "preferences.toml"
+    assert runner.invoke(cli, ["prefs", "path"]).output == f"{where}\n"
+    assert runner.invoke(cli, ["prefs", "set", "next-step", "off"]).exit_code == 0
+    shown = runner.invoke(cli, ["prefs", "show"]).output.splitlines()
+    assert shown[0] == f"Preferences file: {where}"
+    assert "next-step    off    saved" in shown and "halfway      -      the routine, else on" in shown
+    typo = runner.invoke(cli, ["prefs", "set", "pase", "0.8"])
+    assert (typo.exit_code, typo.stderr) == (
+        2,
+        "Error: 'pase' is not a preference\n  hint: did you mean `pace`?\n",
+    )
+    nothing = runner.invoke(cli, ["prefs", "reset", "pace"])
+    assert nothing.output == "Nothing to forget: none of that is saved.\n"
+
+
+def test_show_fit_gives_every_steps_duration_and_the_pace_chosen(
+    runner: CliRunner, write_routine: Callable[..., Path], fake_engine: ToneSpeech
+) -> None:
+    path = str(write_routine(GOOD.replace("    hold: 5s\n", "    hold: 5s\n    pace: 0.5\n")))
+    result = runner.invoke(cli, ["show", path, "--fit", "1m"])
+    assert result.exit_code == 0, result.output
+    lines = result.output.splitlines()
+    assert lines[2].split() == ["#", "step", "reps", "tempo", "pace", "sides", "duration"]
+    footer = re.fullmatch(r"total 1:00 \(pace ([0-9.]+) to fit 1:00, speech 165 wpm\)", lines[-1])
+    assert footer is not None, lines[-1]
+    pace = float(footer[1])
+    neck, hold = lines[3].split(), lines[4].split()
+    assert neck[:5] == ["1", "Neck", "3", f"{round(2 / pace, 2):g}s", f"{round(pace, 3):g}"]
+    assert hold[:5] == ["2", "Hold", "hold", f"{round(5 / (pace * 0.5), 2):g}s", f"{round(pace * 0.5, 3):g}"]
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["--fit", "10m", "--pace", "0.8"], "--fit chooses the pace itself: give --fit or --pace, not both"),
+        (["--fit", "ten minutes"], "'ten minutes' is not a duration such as 1h, 10m, 90s or 1m30s"),
+        (["--cue", "halfway", "--no-cue", "halfway"], "--cue and --no-cue both name halfway"),
+        (["--no-cue", "halfwy"], "'halfwy' is not one of"),
+    ],
+)
+def test_pacing_usage_errors(runner: CliRunner, args: list[str], message: str) -> None:
+    result = runner.invoke(cli, ["show", "face-basics", *args])
+    assert result.exit_code == 2 and message in result.stderr, result.output
+
+
+def test_a_fit_out_of_reach_names_the_range(
+    runner: CliRunner, write_routine: Callable[..., Path], fake_engine: ToneSpeech
+) -> None:
+    result = runner.invoke(cli, ["show", str(write_routine(GOOD)), "--fit", "1h"])
+    assert result.exit_code == 2
+    pattern = r"Error: cannot fit this routine to 1:00:00: at paces 0.25 to 4 it lasts from \d+s to 1:\d\d\n"
+    assert re.match(pattern, result.stderr), result.stderr
+
+
+def test_no_cues_and_single_cues_from_the_command_line(
+    runner: CliRunner, write_routine: Callable[..., Path], fake_engine: ToneSpeech
+) -> None:
+    path = str(write_routine(LAYERS))
+
+    def roles(*args: str) -> set[str]:
+        result = runner.invoke(cli, ["show", path, "--json", "--no-safety", *args])
+        return {cue["role"] for cue in json.loads(result.stdout)["cues"]}
+
+    plain = {"bell", "step", "instruction", "count"}
+    assert roles("--no-cues") == plain
+    assert roles("--no-cues", "--cue", "last-rep") == plain | {"last_rep"}
+    all_cues = plain | {"count_in", "halfway", "last_rep", "finish"}
+    assert roles("--cues") == all_cues  # even the halfway cue the routine turned off
+    assert roles() == plain | {"count_in", "last_rep", "finish"}
+
+
+def test_show_timeline_says_which_cues_had_no_room(
+    runner: CliRunner, write_routine: Callable[..., Path], fake_engine: ToneSpeech
+) -> None:
+    path = str(write_routine("title: Flicks\ntempo: 1s\nsteps:\n  - name: Flicks\n    reps: 8\n"))
+    lines = runner.invoke(cli, ["show", path, "--timeline"]).output.splitlines()
+    assert lines[-2:] == [
+        "            (left out, no room in its rep: Halfway.)  [step 1, rep 5]",
+        "            (left out, no room in its rep: Last one.)  [step 1, rep 8]",
+    ]
+    roomy = runner.invoke(cli, ["show", path, "--timeline", "--pace", "0.8"]).output
+    assert "left out" not in roomy and "Last one.  [step 1, rep 8]" in roomy

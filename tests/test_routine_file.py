@@ -15,7 +15,7 @@ from pathlib import Path
 import pytest
 
 from cueline.errors import RoutineError
-from cueline.routine import CountMode, Routine, Step
+from cueline.routine import CountMode, CueSwitches, Routine, SpokenCue, Step
 from cueline.routine_file import load_routine_path, load_routine_text
 from cueline.safety import SAFETY_LINES
 
@@ -555,6 +555,178 @@ ERROR_CASES = [
         "'voise' is not a count mode",
         "did you mean `voice`?",
     ),
+    # -- pace, count and cues -------------------------------------------------------------------------------
+    error_case(
+        "step-pace-zero",
+        doc(
+            """\
+            title: Neck
+            steps:
+              - name: Rolls
+                pace: 0
+            """
+        ),
+        4,
+        11,
+        "steps[1].pace",
+        "expected a number from 0.25 to 4, got 0",
+        "pace: 0.8",
+    ),
+    error_case(
+        "step-pace-is-a-word",
+        doc(
+            """\
+            title: Neck
+            steps:
+              - name: Rolls
+                pace: slow
+            """
+        ),
+        4,
+        11,
+        "steps[1].pace",
+        "expected a number from 0.25 to 4, got 'slow'",
+        "pace: 0.8",
+    ),
+    error_case(
+        "step-pace-too-fast",
+        doc(
+            """\
+            title: Neck
+            steps:
+              - name: Rolls
+                reps: 3
+                pace: 5
+            """
+        ),
+        5,
+        11,
+        "steps[1].pace",
+        "expected a number from 0.25 to 4, got 5",
+        "pace: 1.5",
+    ),
+    error_case(
+        "step-count-typo",
+        doc(
+            """\
+            title: Neck
+            steps:
+              - name: Rolls
+                reps: 3
+                count: chimes
+            """
+        ),
+        5,
+        12,
+        "steps[1].count",
+        "'chimes' is not a count mode",
+        "did you mean `chime`?",
+    ),
+    error_case(
+        "cues-unknown-name",
+        doc(
+            """\
+            title: Neck
+            cues:
+              halfwy: false
+            steps:
+              - name: Rolls
+            """
+        ),
+        3,
+        3,
+        "cues.halfwy",
+        "unknown key",
+        "did you mean `halfway`?",
+    ),
+    error_case(
+        "cues-not-true-or-false",
+        doc(
+            """\
+            title: Neck
+            cues:
+              halfway: sometimes
+            steps:
+              - name: Rolls
+            """
+        ),
+        3,
+        12,
+        "cues.halfway",
+        "expected true or false, got 'sometimes'",
+        "halfway: false",
+    ),
+    error_case(
+        "cues-is-a-list",
+        doc(
+            """\
+            title: Neck
+            cues: [halfway]
+            steps:
+              - name: Rolls
+            """
+        ),
+        2,
+        7,
+        "cues",
+        "expected cues to be a mapping of `key: value` lines",
+        "halfway: false",
+    ),
+    error_case(
+        "language-without-count-words",
+        doc(
+            """\
+            title: Collo
+            language: it
+            steps:
+              - name: Rolls
+                reps: 3
+            """
+        ),
+        2,
+        11,
+        "language",
+        "cueline has no count words for 'it', and step 1 (Rolls) counts aloud",
+        "add `count: chime` (or `silent`) to the routine; count words exist for de, en, es, fr",
+    ),
+    error_case(
+        "step-counts-aloud-without-count-words",
+        doc(
+            """\
+            title: Collo
+            language: it
+            count: chime
+            steps:
+              - name: Rolls
+                reps: 3
+                count: voice
+            """
+        ),
+        7,
+        12,
+        "steps[1].count",
+        "counts aloud, but cueline has no count words for language 'it'",
+        "`count: chime`",
+    ),
+    error_case(
+        "cue-on-without-cue-phrases",
+        doc(
+            """\
+            title: Collo
+            language: it
+            count: chime
+            cues:
+              halfway: true
+            steps:
+              - name: Rolls
+            """
+        ),
+        5,
+        3,
+        "cues.halfway",
+        "cueline has no cue phrases for language 'it'",
+        "remove the line",
+    ),
     # -- encoding ------------------------------------------------------------------------------------------
     error_case(
         "not-utf8",
@@ -936,6 +1108,77 @@ def test_metadata_is_parsed_and_a_language_without_a_safety_line_gets_none() -> 
         ("gentle", "morning"),
     )
     assert routine.safety == ()  # an English line in another language's voice would be worse than none
+
+
+def test_pace_count_and_cues_are_parsed_into_the_model() -> None:
+    routine = load(
+        doc(
+            """\
+            title: Gesicht
+            language: de-AT
+            count: voice
+            cues:
+              count-in: false
+              halfway: yes
+              next-step: off
+            steps:
+              - name: Kiefer
+                reps: 8
+                pace: 0.7
+                count: chime
+              - name: Wangen
+                reps: 4
+                pace: 2
+            """
+        )
+    )
+
+    assert routine.cues == CueSwitches(
+        on=frozenset({SpokenCue.HALFWAY}), off=frozenset({SpokenCue.COUNT_IN, SpokenCue.NEXT_STEP})
+    )
+    assert [(step.pace, step.count) for step in routine.steps] == [(0.7, CountMode.CHIME), (2.0, None)]
+    assert routine.safety == (SAFETY_LINES["de"],)  # the German line for a German routine
+
+
+def test_a_language_without_count_words_is_fine_when_nothing_is_counted_aloud() -> None:
+    routine = load(
+        doc(
+            """\
+            title: Collo
+            language: it
+            cues: {halfway: false}
+            steps:
+              - name: Respira
+              - name: Tieni
+                hold: 5s
+              - name: Rolls
+                reps: 3
+                count: silent
+            """
+        )
+    )
+
+    assert routine.language == "it" and routine.safety == ()
+
+
+def test_a_steps_own_pace_counts_toward_the_length_cap() -> None:
+    err = load_error(
+        doc(
+            """\
+            title: Neck
+            steps:
+              - name: Rolls
+                reps: 100
+                tempo: 1m
+                pace: 0.25
+            """
+        )
+    )
+
+    assert (err.field, err.reason) == (
+        "steps",
+        "the steps add up to 6:40:04; a routine may last at most 4:00:00",
+    )
 
 
 @pytest.mark.parametrize(

@@ -23,7 +23,7 @@ from test_routine_file import ERROR_CASES
 from cueline import defaults
 from cueline.durations import parse_duration_s
 from cueline.errors import RoutineError
-from cueline.routine import CountMode
+from cueline.routine import CountMode, SpokenCue
 from cueline.routine_file import ROUTINE_KEYS, STEP_KEYS, load_routine_text
 from cueline.safety import SAFETY_LINES
 from cueline.schema import routine_schema, schema_text
@@ -43,6 +43,9 @@ LOADER_ONLY = {
     "file-just-over-the-cap": "a limit on the file's bytes; the schema sees only the parsed routine",
     "routine-longer-than-4-hours": "the four-hour cap is a sum over steps (reps × tempo + hold + rest)",
     "routine-just-over-4-hours": "the four-hour cap is a sum over steps (reps × tempo + hold + rest)",
+    "language-without-count-words": "which languages have count words, and which steps count aloud, is code",
+    "step-counts-aloud-without-count-words": "which languages have count words is code, not schema",
+    "cue-on-without-cue-phrases": "which languages have cue phrases is code, not schema",
 }
 
 ROWS: dict[str, bytes] = {case.id: case.values[0] for case in cast(list[Any], ERROR_CASES)}
@@ -113,6 +116,10 @@ def test_limits_and_defaults_come_from_the_defaults_module() -> None:
     assert routine["language"]["default"] == defaults.LANGUAGE
     assert routine["count"]["enum"] == [mode.value for mode in CountMode]
     assert routine["count"]["default"] == CountMode.VOICE.value
+    assert step["count"]["enum"] == [mode.value for mode in CountMode]
+    assert (step["pace"]["minimum"], step["pace"]["maximum"]) == (defaults.PACE_MIN, defaults.PACE_MAX)
+    assert step["pace"]["default"] == defaults.STEP_PACE
+    assert list(SCHEMA["$defs"]["cues"]["properties"]) == [cue.value for cue in SpokenCue]
 
 
 @pytest.mark.parametrize(
@@ -247,6 +254,31 @@ GOOD = [
     pytest.param(with_step(reps=defaults.MAX_REPS, tempo="1s"), id="most-reps"),
     pytest.param(b"title: Neck\nsteps:\n" + b"  - name: Rolls\n" * defaults.MAX_STEPS, id="most-steps"),
     pytest.param(with_step(say="x" * defaults.MAX_TEXT_CHARS), id="longest-text"),
+    pytest.param(
+        doc(
+            """\
+            title: Gesicht
+            language: de
+            count: voice
+            cues:
+              count-in: false
+              halfway: true
+              last-rep: true
+              side-switch: false
+              next-step: no
+              finish: on
+            steps:
+              - {name: Kiefer, reps: 8, sides: [rechts, links], pace: 0.7, count: chime}
+              - {name: Wangen, reps: 4, pace: 2}
+              - {name: Halten, hold: 5s, pace: 0.25}
+            """
+        ),
+        id="cues-and-step-pace-and-count",
+    ),
+    pytest.param(
+        with_routine(language="it", count="chime", cues={"halfway": False}), id="cue-off-in-any-language"
+    ),
+    pytest.param(with_step(reps=3, pace=defaults.PACE_MIN), id="slowest-step-pace"),
 ]
 
 
@@ -281,6 +313,13 @@ BAD = [
     pytest.param(with_step(reps=3, sides=["right", "right"]), id="side-twice"),
     pytest.param(with_step(hold="10s", sides=["right", "left"]), id="sides-with-hold"),
     pytest.param(with_routine(steps=[{"name": "Rolls"}, {"say": "Roll."}]), id="second-step-unnamed"),
+    pytest.param(with_step(reps=3, pace=0.2), id="step-pace-too-slow"),
+    pytest.param(with_step(reps=3, pace="0.8"), id="step-pace-as-text"),
+    pytest.param(with_step(reps=3, pace=True), id="step-pace-true"),
+    pytest.param(with_step(reps=3, count="loud"), id="step-count-unknown"),
+    pytest.param(with_routine(cues={"halfway": "off"}), id="cue-switch-as-text"),
+    pytest.param(with_routine(cues={"Halfway": False}), id="cue-name-capitalised"),
+    pytest.param(with_routine(cues=None), id="cues-empty"),
 ]
 
 

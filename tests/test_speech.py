@@ -24,7 +24,7 @@ import pytest
 from cueline import defaults
 from cueline.errors import SpeechEngineError
 from cueline.pcm import SAMPLE_RATE_HZ
-from cueline.speech import Pyttsx3Speech
+from cueline.speech import Pyttsx3Speech, VoiceInfo, voice_for_language
 from cueline.wavfile import Samples
 
 if TYPE_CHECKING:
@@ -345,3 +345,35 @@ def _hang_with_two_timeouts() -> float:
 
 def test_each_engine_keeps_its_own_timeout() -> None:
     assert in_fresh_process(_hang_with_two_timeouts) >= PATIENT_TIMEOUT_S * 0.95
+
+
+# --- a voice for the routine's language -----------------------------------------------------------------
+
+VOICES = [
+    VoiceInfo("gmw/en", "English (Great Britain)", ("en-gb",)),
+    VoiceInfo("gmw/en-us", "English (America)", ("en-us",)),
+    VoiceInfo("gmw/de", "German", ("de",)),
+    VoiceInfo("roa/fr-be", "French (Belgium)", ("fr-be",)),
+    VoiceInfo("roa/fr", "French (France)", ("fr-fr",)),
+    VoiceInfo("roa/es-419", "Spanish (Latin America)", ("es-419",)),
+]
+
+
+@pytest.mark.parametrize(
+    ("language", "voice"),
+    [("en", "gmw/en"), ("en-us", "gmw/en-us"), ("EN-GB", "gmw/en"), ("de", "gmw/de"), ("de-at", "gmw/de"),
+     ("fr", "roa/fr"), ("fr-ca", "roa/fr"), ("fr-be", "roa/fr-be"), ("es", "roa/es-419"), ("it", None)],
+)  # fmt: skip
+def test_the_voice_for_a_language_prefers_espeaks_own_then_an_exact_tag(
+    language: str, voice: str | None
+) -> None:
+    assert voice_for_language(VOICES, language) == voice
+
+
+@pytest.mark.parametrize("language", ["en", "de", "es", "fr", "de-at", "en-gb"])
+def test_each_language_cueline_counts_in_has_a_working_voice(speech: Pyttsx3Speech, language: str) -> None:
+    voice = voice_for_language(speech.voices(), language)
+    assert voice is not None
+    info = next(v for v in speech.voices() if v.id == voice)
+    assert any(lang.split("-")[0] == language.split("-")[0] for lang in info.languages), info
+    assert seconds(speech.synthesize("ok", voice, RATE_WPM)) > 0.05  # the engine accepts it as its voice

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import functools
+import inspect
 import os
 import sys
 from collections.abc import Callable, Iterator
@@ -11,10 +12,11 @@ from pathlib import Path
 from typing import TYPE_CHECKING, Any, TypeVar
 
 import click
+from click.core import ParameterSource
 
 from cueline import __version__, defaults
 from cueline.errors import CuelineError
-from cueline.routine import CountMode
+from cueline.routine import CountMode, CueSwitches, SpokenCue
 
 if TYPE_CHECKING:
     from cueline.pacing import Pacing
@@ -55,6 +57,20 @@ def _debug(ctx: click.Context) -> bool:
     return bool(ctx.obj and ctx.obj.get("debug")) or os.environ.get("CUELINE_DEBUG") == "1"
 
 
+def _duration_s(ctx: click.Context, param: click.Parameter, value: str | None) -> float | None:
+    """A duration such as `10m`, `90s`, `1h` or `1m30s`, in seconds."""
+    if value is None:
+        return None
+    from cueline.durations import parse_duration_s
+
+    try:
+        return parse_duration_s(value, hours=True)
+    except ValueError as exc:
+        raise click.BadParameter(str(exc), ctx, param) from None
+
+
+_CUE_NAMES = [cue.value for cue in SpokenCue]
+
 _PACING_OPTIONS = [
     click.option(
         "--pace",
@@ -62,6 +78,15 @@ _PACING_OPTIONS = [
         default=defaults.PACE,
         show_default=True,
         help="Speed of reps, holds and rests: 0.5 is half speed, 2 twice as fast. Speech is never stretched.",
+    ),
+    click.option(
+        "--fit",
+        "fit_s",
+        callback=_duration_s,
+        metavar="DURATION",
+        default=None,
+        help="Choose the pace that makes the whole routine last DURATION, such as 10m, 90s, 1h or 1m30s "
+        "(instead of --pace).",
     ),
     click.option(
         "--speech-rate",
@@ -81,30 +106,95 @@ _PACING_OPTIONS = [
         "--count",
         type=click.Choice([m.value for m in CountMode]),
         default=None,
-        help="How to count reps (overrides the routine): spoken numbers, a soft chime, both, or silent.",
+        help="How to count reps (overrides the routine and its steps): spoken numbers, a soft chime, both, "
+        "or silent.",
     ),
     click.option(
-        "--no-safety",
-        is_flag=True,
-        help="Leave out the safety line spoken before the routine (once you have heard it).",
+        "--safety/--no-safety",
+        default=True,
+        show_default=True,
+        help="Speak the safety line before the routine; leave it out once you have heard it.",
+    ),
+    click.option(
+        "--cues/--no-cues",
+        "all_cues",
+        default=True,
+        help="Turn all of cueline's own spoken cues on or off; --cue and --no-cue then change single ones.",
+    ),
+    click.option(
+        "--cue",
+        "cues_on",
+        type=click.Choice(_CUE_NAMES),
+        multiple=True,
+        help="Turn one spoken cue on (repeatable): the count-in before rep one, halfway on long steps, "
+        "last-rep, the side switch, a preview of the next step in rests, and a gentle finish.",
+    ),
+    click.option(
+        "--no-cue",
+        "cues_off",
+        type=click.Choice(_CUE_NAMES),
+        multiple=True,
+        help="Turn one spoken cue off (repeatable).",
     ),
 ]
 
+_PRECEDENCE = (
+    "Pacing and cues: the command line wins over saved preferences (see `cueline prefs`), which win over "
+    "the routine file, which wins over cueline's defaults."
+)
+
 
 def pacing_options(command: F) -> F:
-    """Add the options every command that compiles a routine shares; the command receives them as one
-    `pacing` value and a `no_safety` flag."""
+    """Add the options every command that compiles a routine shares; the command receives them, layered
+    over the saved preferences, as one `pacing` value and a `no_safety` flag. A preferences file that
+    cannot be read is reported on stderr and ignored."""
 
     @functools.wraps(command)
     def with_pacing(
-        *args: Any, pace: float, speech_rate_wpm: int, reps: int | None, count: str | None, **kwargs: Any
+        *args: Any,
+        pace: float,
+        fit_s: float | None,
+        speech_rate_wpm: int,
+        reps: int | None,
+        count: str | None,
+        safety: bool,
+        all_cues: bool,
+        cues_on: tuple[str, ...],
+        cues_off: tuple[str, ...],
+        **kwargs: Any,
     ) -> Any:
-        from cueline.pacing import Pacing
+        from cueline.pacing import Choices
+        from cueline.prefs import RESET_HINT, resolve
 
-        mode = CountMode(count) if count else None
-        pacing = Pacing(pace=pace, speech_rate_wpm=speech_rate_wpm, reps=reps, count=mode)
-        return command(*args, pacing=pacing, **kwargs)
+        ctx = click.get_current_context()
 
+        def given(name: str) -> bool:
+            return ctx.get_parameter_source(name) not in (None, ParameterSource.DEFAULT)
+
+        if fit_s is not None and given("pace"):
+            raise click.UsageError("--fit chooses the pace itself: give --fit or --pace, not both")
+        both = sorted(set(cues_on) & set(cues_off))
+        if both:
+            raise click.UsageError(f"--cue and --no-cue both name {', '.join(both)}")
+        switches = {cue: all_cues for cue in SpokenCue} if given("all_cues") else {}
+        switches |= {SpokenCue(name): True for name in cues_on}
+        switches |= {SpokenCue(name): False for name in cues_off}
+        command_line = Choices(
+            pace=pace if given("pace") else None,
+            fit_s=fit_s,
+            speech_rate_wpm=speech_rate_wpm if given("speech_rate_wpm") else None,
+            reps=reps,
+            count=CountMode(count) if count else None,
+            safety=safety if given("safety") else None,
+            cues=CueSwitches.of(switches),
+        )
+        resolved = resolve(command_line)
+        if resolved.problem is not None:
+            warning = f"Warning: ignoring saved preferences: {resolved.problem}\n  hint: {RESET_HINT}"
+            click.echo(warning, err=True)
+        return command(*args, pacing=resolved.pacing, no_safety=not resolved.safety, **kwargs)
+
+    with_pacing.__doc__ = f"{inspect.cleandoc(command.__doc__ or '')}\n\n{_PRECEDENCE}"
     decorated: Any = with_pacing
     for option in reversed(_PACING_OPTIONS):
         decorated = option(decorated)
@@ -309,6 +399,78 @@ def schema() -> None:
     from cueline.schema import schema_text
 
     click.echo(schema_text())
+
+
+@cli.group()
+def prefs() -> None:
+    """Saved preferences: pacing and cues for every run, unless the command line says otherwise.
+
+    \b
+    Examples:
+      cueline prefs set pace 0.8          everything a little slower
+      cueline prefs set count chime       count with a soft chime, not numbers
+      cueline prefs set halfway off       no halfway cue
+      cueline prefs show                  what is saved, and what applies instead
+      cueline prefs reset                 forget them all (or name keys to forget)
+
+    The command line wins over saved preferences, which win over the routine file, which wins over
+    cueline's defaults. The file is plain TOML in your config folder (`cueline prefs path`;
+    CUELINE_CONFIG_DIR moves it).
+    """
+
+
+@prefs.command(name="set")
+@click.argument("key")
+@click.argument("value")
+def prefs_set(key: str, value: str) -> None:
+    """Save KEY as VALUE.
+
+    \b
+    Keys:
+      pace          0.25 to 4 (1 is the routine's own tempo)
+      speech-rate   80 to 400 words per minute
+      reps          1 to 500, for every counted step
+      count         voice, chime, both or silent
+      safety        on or off: the safety line before the routine
+      count-in, halfway, last-rep, side-switch, next-step, finish
+                    on or off: cueline's own spoken cues
+    """
+    from cueline.prefs import prefs_path, set_pref
+
+    saved = set_pref(key, value)
+    shown = ("on" if saved else "off") if isinstance(saved, bool) else saved
+    click.echo(f"Saved {key} = {shown} in {prefs_path()}")
+
+
+@prefs.command(name="show")
+def prefs_show() -> None:
+    """Show the saved preferences, and what applies where none is saved."""
+    from cueline import report
+    from cueline.prefs import RESET_HINT, load_prefs
+
+    saved = load_prefs()
+    if saved.problem is not None:
+        click.echo(f"Warning: ignoring saved preferences: {saved.problem}\n  hint: {RESET_HINT}", err=True)
+    click.echo(report.prefs_table(saved))
+
+
+@prefs.command(name="reset")
+@click.argument("keys", nargs=-1)
+def prefs_reset(keys: tuple[str, ...]) -> None:
+    """Forget the saved preferences: the KEYS given, or all of them."""
+    from cueline.prefs import prefs_path, reset_prefs
+
+    changed = reset_prefs(keys)
+    what = ", ".join(keys) if keys else "all preferences"
+    click.echo(f"Forgot {what} ({prefs_path()})" if changed else "Nothing to forget: none of that is saved.")
+
+
+@prefs.command(name="path")
+def prefs_path_command() -> None:
+    """Print where the preferences file is (whether or not it exists yet)."""
+    from cueline.prefs import prefs_path
+
+    click.echo(str(prefs_path()))
 
 
 @cli.command()

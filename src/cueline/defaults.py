@@ -14,6 +14,8 @@ PACE_MAX = 4.0
 SPEECH_RATE_WPM = 165
 SPEECH_RATE_MIN_WPM = 80
 SPEECH_RATE_MAX_WPM = 400
+STEP_PACE = 1.0  # a step's own pace multiplies the run's pace
+FIT_TOLERANCE_S = 0.5  # `--fit` aims this close (it promises within a second)
 
 # Limits that keep a routine file from being a denial of service.
 MAX_FILE_BYTES = 256 * 1024
@@ -30,9 +32,20 @@ GAP_AFTER_COUNT_CHIME_S = 0.02
 COUNT_MARGIN_S = 0.1  # a spoken count must end this long before the next rep starts
 TAIL_S = 0.5
 
+# Spoken cues (all on unless a routine, saved preferences or the command line turn one off).
+CUES_ON = True
+COUNT_IN_MAX_HALF_S = 1.0  # "Ready" and "and" are half a beat apart, but at most this (slow strokes)
+HALFWAY_MIN_REPS = 8  # a counted section of at least this many reps gets a halfway cue
+GAP_BEFORE_REP_CUE_S = 0.1  # between a rep's count and a halfway or last-rep cue in the same rep
+FINISH_PAUSE_S = 1.5  # the gentle finish: a longer quiet before the last chime
+
 # Speech engine.
 SPEECH_TIMEOUT_S = 20.0
 SILENCE_THRESHOLD = 64  # |sample| at or below this counts as silence when trimming speech clips
+
+# Saved preferences.
+PREFS_FILE = "preferences.toml"
+MAX_PREFS_BYTES = 64 * 1024
 
 # Export.
 BLOCK_SAMPLES = 22050  # one second per rendered block: memory stays flat with routine length

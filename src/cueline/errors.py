@@ -48,6 +48,12 @@ class PacingError(CuelineError):
     exit_code = 2
 
 
+class PreferencesError(CuelineError):
+    """A saved preference cannot be set or read back (unknown key, bad value, a file that will not parse)."""
+
+    exit_code = 2
+
+
 class SpeechEngineError(CuelineError):
     """The text-to-speech engine is missing, hung, or produced something unusable."""
 

@@ -16,6 +16,16 @@ def cache_dir() -> Path:
     return Path(platformdirs.user_cache_dir("cueline"))
 
 
+def config_dir() -> Path:
+    """Saved preferences: `CUELINE_CONFIG_DIR`, else the platform's user config dir."""
+    override = os.environ.get("CUELINE_CONFIG_DIR")
+    if override:
+        return Path(override).expanduser()
+    import platformdirs
+
+    return Path(platformdirs.user_config_dir("cueline"))
+
+
 def routines_dir() -> Path:
     """The user's own routines: `CUELINE_ROUTINES_DIR`, else `routines/` in the platform's user data dir."""
     override = os.environ.get("CUELINE_ROUTINES_DIR")

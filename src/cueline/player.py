@@ -419,7 +419,7 @@ class Player:
             self.message = f"pace {pace:g} is the {'fastest' if faster else 'slowest'}"
             return
         try:
-            recompiled = self.recompile(replace(pacing, pace=pace))
+            recompiled = self.recompile(replace(pacing, pace=pace, fit_s=None))
         except PacingError:
             self.message = f"pace {pace:g} is too fast for the counts; staying at {pacing.pace:g}"
             return

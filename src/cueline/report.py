@@ -4,19 +4,24 @@ from __future__ import annotations
 
 import json
 
+from cueline import defaults
 from cueline.durations import format_duration, format_seconds
 from cueline.pcm import samples_to_seconds
 from cueline.player import Summary
+from cueline.prefs import KEYS, Saved
 from cueline.session import Listed, Prepared
-from cueline.timeline import Timeline
+from cueline.timeline import Cue, Timeline
 
 
 def steps_table(prepared: Prepared) -> str:
-    """The steps with reps, tempo, sides and duration, and the total, as a small aligned table."""
+    """The steps with reps, tempo, sides and duration, and the total, as a small aligned table. A pace
+    column appears when a step has its own pace: the run's pace times the step's."""
     routine, timeline = prepared.routine, prepared.timeline
-    pace = timeline.pacing.pace
-    rows = [("#", "step", "reps", "tempo", "sides", "duration")]
+    run_pace = timeline.pacing.pace
+    own_pace = any(step.pace != defaults.STEP_PACE for step in routine.steps)
+    rows = [("#", "step", "reps", "tempo", *(("pace",) if own_pace else ()), "sides", "duration")]
     for step, span in zip(routine.steps, timeline.steps, strict=True):
+        pace = run_pace * step.pace
         if step.reps is not None:
             reps = str(timeline.pacing.reps or step.reps)
             tempo = format_seconds(round((step.tempo_s or routine.tempo_s) / pace, 2))
@@ -25,9 +30,11 @@ def steps_table(prepared: Prepared) -> str:
         else:
             reps, tempo = "-", "-"
         duration = format_duration(samples_to_seconds(span.end_sample - span.start_sample))
-        rows.append((str(span.index + 1), step.name, reps, tempo, "/".join(step.sides) or "-", duration))
+        paces = (f"{round(pace, 3):g}",) if own_pace else ()
+        sides = "/".join(step.sides) or "-"
+        rows.append((str(span.index + 1), step.name, reps, tempo, *paces, sides, duration))
     widths = [max(len(row[col]) for row in rows) for col in range(len(rows[0]))]
-    right = {0, 2, 5}
+    right = {0, 2, len(rows[0]) - 1}
     lines = [
         "  ".join(
             cell.rjust(widths[c]) if c in right else cell.ljust(widths[c]) for c, cell in enumerate(row)
@@ -84,20 +91,51 @@ def timeline_json(timeline: Timeline) -> str:
 
 
 def timeline_table(timeline: Timeline) -> str:
-    """The timeline's cues as readable lines: time, kind, what sounds, and where in the routine."""
+    """The timeline's cues as readable lines: time, kind, what sounds, and where in the routine; then any
+    cue left out because its rep had no room for it."""
     lines = []
     for cue in timeline.cues:
-        where = []
-        if cue.step is not None:
-            where.append(f"step {cue.step + 1}")
-        if cue.side is not None:
-            where.append(cue.side)
-        if cue.rep is not None:
-            where.append(f"rep {cue.rep}")
         what = cue.text if cue.text is not None else f"({cue.chime} chime)"
-        suffix = f"  [{', '.join(where)}]" if where else ""
-        lines.append(f"{samples_to_seconds(cue.start_sample):9.3f}s  {what}{suffix}")
+        lines.append(f"{samples_to_seconds(cue.start_sample):9.3f}s  {what}{_where(cue)}")
+    for cue in timeline.dropped:
+        lines.append(f"{'':10}  (left out, no room in its rep: {cue.text}){_where(cue)}")
     return "\n".join(lines)
+
+
+def _where(cue: Cue) -> str:
+    where = []
+    if cue.step is not None:
+        where.append(f"step {cue.step + 1}")
+    if cue.side is not None:
+        where.append(cue.side)
+    if cue.rep is not None:
+        where.append(f"rep {cue.rep}")
+    return f"  [{', '.join(where)}]" if where else ""
+
+
+def prefs_table(saved: Saved) -> str:
+    """Each preference: its saved value, or what applies without one (a default, or the routine's own)."""
+    below = {
+        "pace": (f"{defaults.PACE:g}", "default"),
+        "speech-rate": (str(defaults.SPEECH_RATE_WPM), "default"),
+        "reps": ("-", "the routine"),
+        "count": ("-", "the routine"),
+        "safety": ("on", "default"),
+    }
+    rows = [("key", "value", "from")]
+    for key in KEYS:
+        value = saved.values.get(key)
+        if value is None:
+            rows.append((key, *below.get(key, ("-", "the routine, else on"))))
+        elif isinstance(value, bool):
+            rows.append((key, "on" if value else "off", "saved"))
+        else:
+            rows.append((key, f"{value:g}" if isinstance(value, float) else str(value), "saved"))
+    widths = [max(len(row[col]) for row in rows) for col in range(2)]
+    lines = [
+        f"{key.ljust(widths[0])}  {value.ljust(widths[1])}  {origin}".rstrip() for key, value, origin in rows
+    ]
+    return "\n".join([f"Preferences file: {saved.path}", "", *lines])
 
 
 def summary_line(summary: Summary) -> str:

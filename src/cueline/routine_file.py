@@ -13,16 +13,19 @@ from typing import Any, TypeVar
 import yaml
 
 from cueline import defaults
+from cueline.count_words import count_languages, has_count_words
 from cueline.durations import format_duration, parse_duration_s
 from cueline.errors import RoutineError
-from cueline.routine import CountMode, Routine, Step
+from cueline.phrases import phrase_languages, phrases_for
+from cueline.routine import CountMode, CueSwitches, Routine, SpokenCue, Step
 from cueline.safety import safety_line
 
 ROUTINE_KEYS = (
     "title", "description", "technique", "tools", "oil", "tags",
-    "language", "voice", "tempo", "count", "intro", "outro", "steps",
+    "language", "voice", "tempo", "count", "cues", "intro", "outro", "steps",
 )  # fmt: skip
-STEP_KEYS = ("name", "say", "reps", "hold", "tempo", "sides", "rest")
+STEP_KEYS = ("name", "say", "reps", "hold", "tempo", "pace", "count", "sides", "rest")
+CUE_KEYS = tuple(cue.value for cue in SpokenCue)
 
 T = TypeVar("T")
 _MAX_NESTING = 8  # a routine uses 3 (routine → steps → step → sides); the rest is room for mistakes
@@ -90,6 +93,7 @@ class _Loader:
     def __init__(self, source: str) -> None:
         self.source = source
         self.scalars = yaml.SafeLoader("")  # only its scalar constructors are used; they read no input
+        self.step_counts: dict[int, _Field] = {}  # where each step's own `count:` is, for messages
 
     def fail(
         self, message: str, at: _Field | None, field: str | None, hint: str | None = None
@@ -204,11 +208,12 @@ class _Loader:
     # -- validation ---------------------------------------------------------------------------------------
 
     def mapping(
-        self, at: _Field, field: str | None, allowed: tuple[str, ...]
+        self, at: _Field, field: str | None, allowed: tuple[str, ...], example: str | None = None
     ) -> dict[str, tuple[_Field, _Field]]:
         if not isinstance(at.value, _Pairs):
             what = "the routine" if field is None else field
-            example = "`title: …` and `steps:`" if field is None else "`name: …` and `say: …`"
+            if example is None:
+                example = "`title: …` and `steps:`" if field is None else "`name: …` and `say: …`"
             raise self.fail(
                 f"expected {what} to be a mapping of `key: value` lines",
                 at,
@@ -254,7 +259,9 @@ class _Loader:
                 "steps",
                 hint="split it into several routines",
             )
-        steps = tuple(self.step(item, f"steps[{index + 1}]") for index, item in enumerate(steps_at.value))
+        steps = tuple(
+            self.step(item, f"steps[{index + 1}]", index) for index, item in enumerate(steps_at.value)
+        )
         language = self.optional(keys, "language", self.language, defaults.LANGUAGE)
         safety = safety_line(language)
         routine = Routine(
@@ -266,6 +273,7 @@ class _Loader:
             voice=self.optional(keys, "voice", self.text, None),
             tempo_s=tempo_s,
             count=self.optional(keys, "count", self.count_mode, CountMode.VOICE),
+            cues=self.optional(keys, "cues", self.cue_switches, CueSwitches()),
             intro=self.optional(keys, "intro", self.texts, tuple[str, ...]()),
             outro=self.optional(keys, "outro", self.texts, tuple[str, ...]()),
             safety=() if safety is None else (safety,),
@@ -274,6 +282,8 @@ class _Loader:
             oil=self.optional(keys, "oil", self.text, None),
             tags=self.optional(keys, "tags", self.words, tuple[str, ...]()),
         )
+        self.check_count_words(routine, keys)
+        self.check_cue_phrases(routine, keys)
         nominal_s = sum(_nominal_s(step, routine.tempo_s) for step in steps)
         if nominal_s > defaults.MAX_ROUTINE_S:
             raise self.fail(
@@ -285,7 +295,45 @@ class _Loader:
             )
         return routine
 
-    def step(self, at: _Field, field: str) -> Step:
+    def check_count_words(self, routine: Routine, keys: dict[str, tuple[_Field, _Field]]) -> None:
+        """A step counted aloud needs count words in the routine's language: English numbers in a German
+        voice would be worse than no count at all."""
+        if has_count_words(routine.language):
+            return
+        languages = ", ".join(count_languages())
+        for index, step in enumerate(routine.steps):
+            if step.reps is None or (step.count or routine.count) not in (CountMode.VOICE, CountMode.BOTH):
+                continue
+            if step.count is not None:
+                raise self.fail(
+                    f"counts aloud, but cueline has no count words for language {routine.language!r}",
+                    self.step_counts[index],
+                    f"steps[{index + 1}].count",
+                    hint="use `count: chime` or `count: silent` for this step",
+                )
+            raise self.fail(
+                f"cueline has no count words for {routine.language!r}, and step {index + 1} "
+                f"({step.name}) counts aloud",
+                keys["language"][1] if "language" in keys else None,
+                "language",
+                hint=f"add `count: chime` (or `silent`) to the routine; count words exist for {languages}",
+            )
+
+    def check_cue_phrases(self, routine: Routine, keys: dict[str, tuple[_Field, _Field]]) -> None:
+        """A cue turned on needs phrases in the routine's language (turning one off is always fine)."""
+        if phrases_for(routine.language) is not None or not routine.cues.on:
+            return
+        pairs = keys["cues"][1].value
+        assert isinstance(pairs, _Pairs)
+        key_at = next(key for key, value in pairs.items if value.value is True)
+        raise self.fail(
+            f"cueline has no cue phrases for language {routine.language!r}",
+            key_at,
+            f"cues.{key_at.raw}",
+            hint=f"remove the line; cues are spoken in {', '.join(phrase_languages())}",
+        )
+
+    def step(self, at: _Field, field: str, index: int) -> Step:
         keys = self.mapping(at, field, STEP_KEYS)
         if "name" not in keys:
             raise self.fail("missing", at, f"{field}.name", hint="give every step a short `name:`")
@@ -296,6 +344,8 @@ class _Loader:
                 f"{field}.hold",
                 hint="split it into two steps",
             )
+        if "count" in keys:
+            self.step_counts[index] = keys["count"][1]
         sides: tuple[str, ...] = self.optional(keys, "sides", self.sides, (), field)
         if sides and "reps" not in keys:
             raise self.fail(
@@ -310,6 +360,8 @@ class _Loader:
             reps=self.optional(keys, "reps", self.reps, None, field),
             hold_s=self.optional(keys, "hold", self.duration, None, field),
             tempo_s=self.optional(keys, "tempo", self.duration, None, field),
+            pace=self.optional(keys, "pace", self.pace, defaults.STEP_PACE, field),
+            count=self.optional(keys, "count", self.count_mode, None, field),
             sides=sides,
             rest_s=self.optional(keys, "rest", self.duration, defaults.REST_S, field),
             line=at.line,
@@ -379,6 +431,33 @@ class _Loader:
             )
         return value
 
+    def pace(self, at: _Field, field: str) -> float:
+        value = at.value
+        low, high = defaults.PACE_MIN, defaults.PACE_MAX
+        if isinstance(value, bool) or not isinstance(value, int | float) or not low <= value <= high:
+            raise self.fail(
+                f"expected a number from {low:g} to {high:g}, got {value!r}",
+                at,
+                field,
+                hint="for example `pace: 0.8` (slower than the rest) or `pace: 1.5` (faster)",
+            )
+        return float(value)
+
+    def cue_switches(self, at: _Field, field: str) -> CueSwitches:
+        keys = self.mapping(at, field, CUE_KEYS, example="`halfway: false` and `count-in: true`")
+        switches: dict[SpokenCue, bool] = {}
+        for name, (_, value_at) in keys.items():
+            if not isinstance(value_at.value, bool):
+                got = f", got {value_at.raw!r}" if value_at.raw is not None else ""
+                raise self.fail(
+                    f"expected true or false{got}",
+                    value_at,
+                    f"{field}.{name}",
+                    hint=f"for example `{name}: false`",
+                )
+            switches[SpokenCue(name)] = value_at.value
+        return CueSwitches.of(switches)
+
     def count_mode(self, at: _Field, field: str) -> CountMode:
         choices = [mode.value for mode in CountMode]
         if at.raw is None:
@@ -416,6 +495,6 @@ class _Loader:
 
 
 def _nominal_s(step: Step, tempo_s: float) -> float:
-    """Exercise time of a step at pace 1, before any speech: a cheap bound for the length cap."""
+    """Exercise time of a step at run pace 1, before any speech: a cheap bound for the length cap."""
     reps_s = (step.reps or 0) * (step.tempo_s or tempo_s) * max(1, len(step.sides))
-    return reps_s + (step.hold_s or 0.0) + step.rest_s
+    return (reps_s + (step.hold_s or 0.0) + step.rest_s) / step.pace

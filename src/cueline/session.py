@@ -2,17 +2,17 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
-from cueline import defaults
 from cueline.catalog import Entry
 from cueline.clips import ClipBank
-from cueline.errors import CuelineError
+from cueline.errors import CuelineError, SpeechEngineError
+from cueline.fit import fit_pace
 from cueline.pacing import Pacing
 from cueline.paths import cache_dir
 from cueline.routine import Routine
-from cueline.speech import SpeechEngine
+from cueline.speech import SpeechEngine, voice_for_language
 from cueline.speech_cache import SpeechCache
 from cueline.timeline import Timeline, compile_timeline
 
@@ -33,9 +33,18 @@ def default_engine() -> SpeechEngine:
     return Pyttsx3Speech()
 
 
-def voice_for(routine: Routine) -> str:
-    """The routine's voice, or its language's default voice."""
-    return routine.voice or routine.language or defaults.LANGUAGE
+def voice_for(routine: Routine, engine: SpeechEngine) -> str:
+    """The routine's voice, or the engine's voice for the routine's language (German counts in a German
+    voice without the routine naming one)."""
+    if routine.voice:
+        return routine.voice
+    voice = voice_for_language(engine.voices(), routine.language)
+    if voice is None:
+        raise SpeechEngineError(
+            f"no speech voice speaks the routine's language {routine.language!r}",
+            hint="set `voice:` in the routine to one from `cueline voices`",
+        )
+    return voice
 
 
 def prepare(
@@ -44,9 +53,13 @@ def prepare(
     engine: SpeechEngine | None = None,
     cache_root: Path | None = None,
 ) -> Prepared:
-    """Compile `routine` at `pacing`, rendering (or reading from the cache) every clip it speaks."""
-    cache = SpeechCache(engine or default_engine(), cache_root or cache_dir())
-    clips = ClipBank(cache, voice_for(routine), pacing.speech_rate_wpm)
+    """Compile `routine` at `pacing`, rendering (or reading from the cache) every clip it speaks. With
+    `pacing.fit_s`, the pace is chosen first so that the whole routine lasts that long."""
+    engine = engine or default_engine()
+    cache = SpeechCache(engine, cache_root or cache_dir())
+    clips = ClipBank(cache, voice_for(routine, engine), pacing.speech_rate_wpm)
+    if pacing.fit_s is not None:
+        pacing = replace(pacing, pace=fit_pace(routine, pacing, pacing.fit_s, clips))
     return Prepared(routine, compile_timeline(routine, pacing, clips), clips)
 
 

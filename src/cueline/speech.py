@@ -15,6 +15,7 @@ from typing import Any, Protocol
 
 from cueline import defaults
 from cueline.errors import SpeechEngineError
+from cueline.language import base_language
 from cueline.wavfile import Samples, WavFormatError, decode_wav
 
 INSTALL_HINT = "install espeak-ng (Debian/Ubuntu: sudo apt-get install espeak-ng), or run ./scripts/setup"
@@ -42,6 +43,23 @@ def voices_for(voices: list[VoiceInfo], language: str | None) -> list[VoiceInfo]
         for voice in voices
         if any(lang.lower().startswith(wanted) or wanted.startswith(lang.lower()) for lang in voice.languages)
     ]
+
+
+def voice_for_language(voices: list[VoiceInfo], language: str) -> str | None:
+    """The voice that best speaks `language`: espeak-ng's own voice of that name (`de`, `en-us`), else one
+    tagged with exactly that code (`en-gb`), else the base language's own voice (`de` for `de-at`), else
+    any voice for the base language; None when no voice speaks it."""
+    wanted = language.strip().lower()
+    base = base_language(wanted)
+
+    def named(code: str) -> str | None:
+        return next((v.id for v in voices if v.id.lower() == code or v.id.lower().endswith("/" + code)), None)
+
+    tagged = next((v.id for v in voices if wanted in (lang.lower() for lang in v.languages)), None)
+    if found := named(wanted) or tagged or named(base):
+        return found
+    same_base = [v.id for v in voices if any(base_language(lang) == base for lang in v.languages)]
+    return same_base[0] if same_base else None
 
 
 class SpeechEngine(Protocol):

@@ -13,11 +13,14 @@ import numpy as np
 import pytest
 from measure import onsets, read_wav
 
+from cueline.catalog import find
 from cueline.errors import ExportError
 from cueline.export.wav import export_wav
 from cueline.pacing import Pacing
 from cueline.routine import CountMode, Routine, Step
 from cueline.session import prepare
+from cueline.speech import Pyttsx3Speech
+from cueline.speech_cache import SpeechCache
 from cueline.timeline import Chime, CueRole
 
 from fakes import ToneSpeech
@@ -147,3 +150,113 @@ def test_export_refuses_a_missing_folder_and_writes_a_normally_readable_file(
     finally:
         os.umask(old)
     assert target.stat().st_mode & 0o777 == 0o644
+
+
+# -- pacing and cues, measured from the file ---------------------------------------------------------------
+
+
+def test_fit_10m_export_lasts_600_seconds(tone: ToneSpeech, tmp_path: Path) -> None:
+    prepared = prepare(find("face-basics").load(), Pacing(fit_s=600.0), engine=tone, cache_root=tmp_path)
+    target = tmp_path / "fit.wav"
+    export_wav(prepared.timeline, prepared.clips, target)
+    audio = read_wav(target)
+    assert abs(len(audio) / 22050 - 600.0) <= 1.0, len(audio) / 22050
+    # The last sound is the finish chime, and only the half-second tail follows it.
+    last_sound = int(np.flatnonzero(np.abs(audio.astype(np.int32)) > 0)[-1])
+    assert 0.5 <= (len(audio) - last_sound) / 22050 <= 0.6
+
+
+@pytest.mark.speech
+def test_fit_with_real_speech_lasts_what_was_asked(tmp_path: Path) -> None:
+    prepared = prepare(find("quick-3").load(), Pacing(fit_s=240.0), cache_root=tmp_path)
+    target = tmp_path / "quick.wav"
+    export_wav(prepared.timeline, prepared.clips, target)
+    assert abs(len(read_wav(target)) / 22050 - 240.0) <= 1.0
+    assert prepared.timeline.pacing.pace < 1.0  # quick-3 lasts about three minutes at pace 1
+
+
+@pytest.mark.parametrize("run_pace", [0.8, 1.5])
+def test_rep_onsets_follow_each_steps_own_pace(tone: ToneSpeech, tmp_path: Path, run_pace: float) -> None:
+    r = Routine(
+        title="Paces",
+        steps=(
+            Step("Brisk", reps=5, tempo_s=2.0),
+            Step("Slow", reps=5, tempo_s=2.0, pace=0.5),
+            Step("Quick", reps=5, tempo_s=2.0, pace=1.25, count=CountMode.CHIME),
+        ),
+        count=CountMode.CHIME,
+    )
+    prepared = prepare(r, Pacing(pace=run_pace), engine=tone, cache_root=tmp_path)
+    target = tmp_path / "paces.wav"
+    export_wav(prepared.timeline, prepared.clips, target)
+    heard = onsets(read_wav(target), threshold=0, min_silence=200)
+    for step, step_pace in enumerate((1.0, 0.5, 1.25)):
+        planned = [rep.start_sample for rep in prepared.timeline.reps if rep.step == step]
+        found = [min(heard, key=lambda onset, want=want: abs(onset - want)) for want in planned]
+        assert all(abs(f - p) <= 1 for f, p in zip(found, planned, strict=True)), (found, planned)
+        spacing = np.diff(found)
+        assert np.all(np.abs(spacing - 2.0 / (run_pace * step_pace) * 22050) <= 1), (step, spacing)
+
+
+CUE_ROLES = (
+    CueRole.COUNT_IN,
+    CueRole.HALFWAY,
+    CueRole.LAST_REP,
+    CueRole.SIDE,
+    CueRole.NEXT_STEP,
+    CueRole.FINISH,
+)
+
+
+def test_each_spoken_cue_sounds_where_the_timeline_says(tone: ToneSpeech, tmp_path: Path) -> None:
+    r = Routine(
+        title="Cues",
+        steps=(
+            Step("Jaw", say="Glide along the jaw.", reps=8, tempo_s=2.5, sides=("right", "left")),
+            Step("Neck", reps=3, tempo_s=2.0),
+        ),
+        outro=("Done.",),
+    )
+    prepared = prepare(r, Pacing(), engine=tone, cache_root=tmp_path)
+    target = tmp_path / "cues.wav"
+    export_wav(prepared.timeline, prepared.clips, target)
+    audio = read_wav(target).astype(np.int32)
+    heard = onsets(read_wav(target), threshold=0, min_silence=200)
+    cues = [cue for cue in prepared.timeline.cues if cue.role in CUE_ROLES]
+    assert {cue.role for cue in cues} == set(CUE_ROLES)
+    for cue in cues:
+        nearest = min(heard, key=lambda onset, cue=cue: abs(onset - cue.start_sample))
+        assert 0 <= nearest - cue.start_sample <= 2, (cue, nearest)
+        # The fake engine speaks a 220 Hz tone of a length set by the text: that tone, for that long.
+        body = audio[cue.start_sample + 100 : cue.end_sample - 100]
+        assert np.sqrt(np.mean(body.astype(np.float64) ** 2)) > 4000, cue
+        assert cue.length_samples == len(prepared.clips.speech(cue.text or ""))
+        after = audio[cue.end_sample : cue.end_sample + 200]
+        assert np.all(after == 0), cue  # and nothing else sounds straight after it
+
+
+@pytest.mark.speech
+def test_a_german_routine_counts_in_german_with_a_german_voice(tmp_path: Path) -> None:
+    r = Routine(
+        title="Kiefer",
+        steps=(Step("Kiefer", say="Streiche sanft am Kiefer entlang.", reps=8, tempo_s=2.0),),
+        language="de",
+    )
+    prepared = prepare(r, Pacing(), cache_root=tmp_path)
+    assert prepared.clips.voice == "gmw/de"
+    counts = [cue for cue in prepared.timeline.cues if cue.role is CueRole.COUNT]
+    words = ["eins", "zwei", "drei", "vier", "fünf", "sechs", "sieben", "acht"]
+    assert [cue.text for cue in counts] == words
+    target = tmp_path / "de.wav"
+    export_wav(prepared.timeline, prepared.clips, target)
+    audio = read_wav(target)
+    english = SpeechCache(Pyttsx3Speech(), tmp_path / "en")
+    for cue in counts:
+        assert cue.text is not None
+        heard = audio[cue.start_sample : cue.end_sample]
+        # What sounds at each count is the German voice saying the German word, not an English voice.
+        assert np.array_equal(heard, prepared.clips.cache.clip(cue.text, "gmw/de", 165))
+        assert not np.array_equal(heard, english.clip(cue.text, "gmw/en-us", 165)[: len(heard)])
+    spoken = {cue.text for cue in prepared.timeline.cues if cue.kind == "speech"}
+    assert {"Bereit", "und", "Halbzeit.", "Die letzte."} <= spoken
+    assert not {"one", "Ready", "Halfway.", "Last one."} & spoken
