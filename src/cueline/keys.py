@@ -38,7 +38,11 @@ def terminal_keys(stream: TextIO = sys.stdin) -> Iterator[TerminalKeys]:
     try:
         fd = stream.fileno()
     except (OSError, ValueError):
-        fd = os.open(os.devnull, os.O_RDONLY)
+        fd = None
+    if fd is None:  # no keys at all (a stream with no file behind it)
+        with open(os.devnull, "rb") as nothing:
+            yield TerminalKeys(nothing.fileno())
+        return
     if not os.isatty(fd):
         yield TerminalKeys(fd)
         return

@@ -104,6 +104,7 @@ class View:
     paused: bool
     finished: bool
     message: str | None
+    in_outro: bool = False  # past the last step (when step_number is None)
 
     @property
     def progress(self) -> float:
@@ -160,6 +161,7 @@ class Player:
     _run: _Run | None = None
     _filled: int = 0  # effective samples rendered into the stream so far
     _paused_at: int | None = None
+    _stopped_at: int = 0  # where the last stream ended, for when none is open
     _resume_pending: bool = False
     _last_back_s: float = -math.inf
     _max_heard: int = 0
@@ -175,7 +177,7 @@ class Player:
             return self._paused_at
         run = self._run
         if run is None:
-            return 0
+            return self._stopped_at
         limit = run.cut if run.cut is not None else self.effective.total_samples
         return min(run.origin + run.stream.played_samples(), limit)
 
@@ -244,6 +246,7 @@ class Player:
         run.stream.stop()
         self.segments.append(Segment(run.origin, end_sample))
         self._run = None
+        self._stopped_at = end_sample
 
     # -- time passing -----------------------------------------------------------------------------------
 
@@ -484,6 +487,7 @@ class Player:
             paused=self.paused,
             finished=self.finished,
             message=self.message,
+            in_outro=span is None and at >= self._first_step_start(),
         )
 
     def summary(self) -> Summary:

@@ -10,6 +10,7 @@ from cueline.durations import format_duration
 from cueline.player import KEY_HELP, View
 
 _BAR_CELLS = 30
+_INSTRUCTION_LINES = 4
 
 
 def where(view: View) -> str:
@@ -17,7 +18,7 @@ def where(view: View) -> str:
     if view.step_number is None:
         if view.finished:
             return "Finished"
-        return "Outro" if view.elapsed_s > 0 and view.remaining_s < view.elapsed_s else "Intro"
+        return "Outro" if view.in_outro else "Intro"
     parts = [f"Step {view.step_number} of {view.step_count}", view.step_name or ""]
     if view.side:
         parts.append(f"{view.side} side")
@@ -44,11 +45,17 @@ def screen_lines(view: View, width: int) -> list[str]:
     """The whole screen as lines no wider than `width`."""
     inner = max(20, width - 4)
     lines = ["", f"  {view.title}", "", f"  {where(view)}", "", f"      {counter(view)}", ""]
-    for line in textwrap.wrap(view.instruction or "", inner)[:4]:
-        lines.append(f"  {line}")
+    wrapped = textwrap.wrap(view.instruction or "", inner)
+    if len(wrapped) > _INSTRUCTION_LINES:
+        wrapped = [
+            *wrapped[: _INSTRUCTION_LINES - 1],
+            textwrap.shorten(" ".join(wrapped[_INSTRUCTION_LINES - 1 :]), inner, placeholder=" …"),
+        ]
+    lines += [f"  {line}" for line in wrapped]
     lines += [
         "",
-        f"  {progress_bar(view.progress)}  {format_duration(view.elapsed_s)} done · "
+        f"  {progress_bar(view.progress, max(5, min(_BAR_CELLS, width - 50)))}  "
+        f"{format_duration(view.elapsed_s)} done · "
         f"{format_duration(view.remaining_s)} left · pace {view.pace:g}",
         "",
         f"  {view.message or ''}",
