@@ -98,7 +98,7 @@ class _Espeak:
         self.get_parameter.argtypes = [ctypes.c_int, ctypes.c_int]
         self.get_parameter.restype = ctypes.c_int
         self.rate_parameter = int(_espeak.RATE)
-        self.identity = f"pyttsx3-{metadata.version('pyttsx3')}/espeak-ng-{_espeak.Info(None).decode()}"
+        self.identity = engine_identity()
         # A new engine reports busy, so property changes would queue; one empty loop settles it.
         self.bounded(self.engine.runAndWait, "starting", timeout_s)
 
@@ -121,6 +121,18 @@ class _Espeak:
             raise SpeechEngineError(f"the speech engine hung while {what} (no answer in {timeout_s:g} s)")
         if failure:
             raise SpeechEngineError(f"the speech engine failed while {what}: {failure[0]}") from failure[0]
+
+
+def engine_identity() -> str:
+    """pyttsx3's and espeak-ng's versions, read without starting espeak (a cache hit needs only this)."""
+    try:
+        from pyttsx3.drivers import _espeak
+
+        return f"pyttsx3-{metadata.version('pyttsx3')}/espeak-ng-{_espeak.Info(None).decode()}"
+    except Exception as exc:  # ImportError, OSError from ctypes
+        raise SpeechEngineError(
+            f"the speech engine (espeak-ng) is not available: {exc}", hint=INSTALL_HINT
+        ) from exc
 
 
 _shared: _Espeak | None = None
@@ -152,11 +164,19 @@ class Pyttsx3Speech:
 
     def __init__(self, timeout_s: float = defaults.SPEECH_TIMEOUT_S) -> None:
         self.timeout_s = timeout_s
-        self._espeak = _espeak_engine(timeout_s)
+        self._identity = engine_identity()
+        self._started: _Espeak | None = None
+
+    @property
+    def _espeak(self) -> _Espeak:
+        """The engine, started on first real use: with every clip cached, espeak never starts."""
+        if self._started is None:
+            self._started = _espeak_engine(self.timeout_s)
+        return self._started
 
     @property
     def identity(self) -> str:
-        return self._espeak.identity
+        return self._identity
 
     def voices(self) -> list[VoiceInfo]:
         with self._espeak.lock:
