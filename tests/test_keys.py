@@ -117,6 +117,7 @@ def test_a_terminal_gives_keys_without_enter_or_echo_and_is_put_back(pty: tuple[
         assert not inside[LFLAG] & termios.ICANON
         assert not inside[LFLAG] & termios.ECHO
         assert inside[LFLAG] & termios.ISIG  # Ctrl-C still interrupts
+        assert before[6][termios.VSUSP] != b"\x00" and inside[6][termios.VSUSP] == b"\x00"  # Ctrl-Z does not
         os.write(master, b"n")  # no Enter after it
         assert keys.read(1.0) == "n"
     assert termios.tcgetattr(stream.fileno()) == before
@@ -144,3 +145,20 @@ def test_terminal_keys_takes_anything_with_a_fileno(pty: tuple[int, TextIO]) -> 
         os.write(master, b"q")
         assert keys.read(1.0) == "q"
     assert termios.tcgetattr(stream.fileno()) == before
+
+
+@pytest.mark.parametrize(
+    "sequence", [b"\x1b[B", b"\x1bOQ", b"\x1bOR", b"\x1b"], ids=["down", "F2", "F3", "esc"]
+)
+def test_arrow_and_function_keys_are_not_read_as_letters(sequence: bytes) -> None:
+    """Down arrow ends in `B`, F2 in `Q`, F3 in `R`: read byte by byte they would be back, quit, repeat."""
+    read_end, write_end = os.pipe()
+    try:
+        os.write(write_end, sequence)
+        keys = TerminalKeys(read_end)
+        assert keys.read(0.05) is None
+        os.write(write_end, b"n")
+        assert keys.read(0.05) == "n"
+    finally:
+        os.close(read_end)
+        os.close(write_end)

@@ -9,6 +9,9 @@ import sys
 from collections.abc import Iterator
 from typing import TextIO
 
+_ESCAPE = b"\x1b"
+_SEQUENCE_GAP_S = 0.02  # the bytes of one key's escape sequence arrive closer together than this
+
 
 class TerminalKeys:
     """Keys from a file descriptor: a terminal in cbreak mode, or a pipe (one character a key)."""
@@ -27,6 +30,10 @@ class TerminalKeys:
         data = os.read(self._fd, 1)
         if not data:
             self._closed = True
+            return None
+        if data == _ESCAPE:  # an arrow or function key sends ESC and more: none of it is a command
+            while select.select([self._fd], [], [], _SEQUENCE_GAP_S)[0] and os.read(self._fd, 16):
+                pass
             return None
         return data.decode("latin-1")
 
@@ -52,6 +59,11 @@ def terminal_keys(stream: TextIO = sys.stdin) -> Iterator[TerminalKeys]:
     saved = termios.tcgetattr(fd)
     try:
         tty.setcbreak(fd)
+        # Ctrl-Z would stop the process while the sound card plays on, and the player's clock would run
+        # ahead of it; space pauses instead. Ctrl-C still quits.
+        mode = termios.tcgetattr(fd)
+        mode[6][termios.VSUSP] = b"\x00"
+        termios.tcsetattr(fd, termios.TCSANOW, mode)
         yield TerminalKeys(fd)
     finally:
         termios.tcsetattr(fd, termios.TCSADRAIN, saved)

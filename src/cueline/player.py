@@ -82,6 +82,8 @@ KEYS: dict[str, Action] = {
     "q": Action.QUIT,
 }
 
+_TOO_LATE = "too close to the end to change"
+
 KEY_HELP = "space pause · n next · b back · r repeat · +/- pace · q quit"
 
 
@@ -222,13 +224,18 @@ class Player:
             if self._filled >= target:
                 break
 
-    def _cut_point(self, heard: int) -> int:
-        """Where a change can take effect: past the device's buffer, at a zero crossing (no click)."""
+    def _cut_point(self, heard: int) -> int | None:
+        """Where a change can take effect: past the device's buffer, at a zero crossing (no click). None in
+        the last moments of the routine: the device already holds everything left. Near the end of a
+        stream's buffer, the buffer's end: the stream stops there anyway, and the next one starts anew."""
         run = self._run
         earliest = heard + seconds_to_samples(defaults.PLAYER_CUT_MARGIN_S)
         if run is None:
             return heard
-        earliest = min(earliest, self.effective.total_samples)
+        if earliest >= self.effective.total_samples:
+            return None
+        if earliest >= run.origin + run.capacity:
+            return run.origin + run.capacity
         self._fill(heard)
         buffer = run.stream.samples
         lo = earliest - run.origin
@@ -260,7 +267,7 @@ class Player:
         played = run.origin + run.stream.played_samples()
         guard = seconds_to_samples(defaults.PLAYER_STOP_GUARD_S)
         if run.cut is not None:
-            if played >= run.cut + guard:
+            if played >= min(run.cut + guard, run.origin + run.capacity):
                 cut = run.cut
                 self._stop_run(cut)
                 self._paused_at = cut
@@ -317,6 +324,9 @@ class Player:
             self._resume_pending = not self._resume_pending
         elif run is not None:
             cut = self._cut_point(self.heard())
+            if cut is None:
+                self.message = _TOO_LATE
+                return
             end = self._filled - run.origin
             run.stream.samples[cut - run.origin : end] = 0
             self._filled = cut
@@ -331,14 +341,18 @@ class Player:
             return
         self._open(at)
 
-    def _cut(self) -> int:
-        """Where the next change applies: the paused place, or a cut just ahead of what is heard."""
+    def _cut(self) -> int | None:
+        """Where the next change applies: the paused place, or a cut just ahead of what is heard (None
+        when it is too late for a change, and says so)."""
         if self._paused_at is not None:
             return self._paused_at
         run = self._run
         if run is not None and run.cut is not None:
             return run.cut
-        return self._cut_point(self.heard())
+        cut = self._cut_point(self.heard())
+        if cut is None:
+            self.message = _TOO_LATE
+        return cut
 
     def _jump(
         self, cut: int, tail: Timeline, from_sample: int, inserted: tuple[Cue, ...] = (), gap: int = 0
@@ -352,7 +366,9 @@ class Player:
             return
         if run.cut is not None:  # pausing: the stream stops at the cut as planned
             return
-        self._filled = min(self._filled, cut)
+        if self._filled > cut:  # what was rendered past the cut is stale, even beyond a new, earlier end
+            run.stream.samples[cut - run.origin : self._filled - run.origin] = 0
+            self._filled = cut
         self._fill(self.heard())
 
     def _current_step(self, at: int) -> StepSpan | None:
@@ -368,7 +384,10 @@ class Player:
             following = 0
         else:
             return  # in the outro: nothing comes next
-        self._jump(self._cut(), self.compiled, self._step_start(following))
+        cut = self._cut()
+        if cut is None:
+            return
+        self._jump(cut, self.compiled, self._step_start(following))
         self.message = "next step" if following < len(self.compiled.steps) else "to the end"
 
     def _back(self) -> None:
@@ -376,6 +395,8 @@ class Player:
         twice = now - self._last_back_s <= defaults.PLAYER_BACK_TWICE_S
         self._last_back_s = now
         cut = self._cut()
+        if cut is None:
+            return
         span = self._current_step(self.heard())
         if span is None:  # in the intro: back to the start; in the outro: back to the last step
             index = -1 if self.heard() < self._first_step_start() else len(self.compiled.steps) - 1
@@ -399,7 +420,9 @@ class Player:
         if instruction is None:
             return
         cut = self._cut()
-        resume = self._resume_mark(cut)
+        if cut is None:
+            return
+        resume = self._resume_mark(cut, span)
         if resume is None:
             return
         from_sample = mark_sample(self.compiled, resume)
@@ -410,7 +433,12 @@ class Player:
         self._jump(cut, self.compiled, from_sample, (said,), gap)
         self.message = "again"
 
-    def _resume_mark(self, cut: int) -> Mark | None:
+    def _resume_mark(self, cut: int, span: StepSpan) -> Mark | None:
+        """Where to go on after the instruction is said again: the hold again if it is under way, else
+        the next rep (or the next step, from the rest)."""
+        start, length = span.hold_start_sample, span.hold_samples
+        if start is not None and length is not None and start <= cut < start + length:
+            return Mark(MarkKind.HOLD, span.index)
         found = next_mark(self.effective, cut)
         return None if found is None else found[1]
 
@@ -423,10 +451,14 @@ class Player:
             return
         try:
             recompiled = self.recompile(replace(pacing, pace=pace, fit_s=None))
-        except PacingError:
-            self.message = f"pace {pace:g} is too fast for the counts; staying at {pacing.pace:g}"
+        except PacingError as exc:
+            why = "is too fast for the counts" if faster else f"is not possible ({exc.message})"
+            self.message = f"pace {pace:g} {why}; staying at {pacing.pace:g}"
             return
-        found = next_mark(self.effective, self._cut())
+        cut = self._cut()
+        if cut is None:
+            return
+        found = next_mark(self.effective, cut)
         if found is None:  # in the outro: nothing left to pace
             self.compiled = recompiled
             self.message = f"pace {pace:g}"

@@ -10,6 +10,7 @@ from __future__ import annotations
 import ctypes
 import mmap
 import re
+import sys
 import threading
 import time
 from typing import Any
@@ -23,6 +24,9 @@ from cueline.player import Clock
 
 _BYTES_PER_SAMPLE = 2
 _EXPORT_HINT = "use `cueline export ROUTINE -o FILE.wav` and play the file instead"
+# Hours of buffer are reserved as address space only: pages cost memory once written, and are given back
+# after they are played; without this, a small machine could refuse the mapping outright.
+_NORESERVE = getattr(mmap, "MAP_NORESERVE", 0x4000 if sys.platform.startswith("linux") else 0)
 _STOP_WAIT_S = 2.0  # the device drains at most its own buffer (about 0.2 s) after a stop
 
 
@@ -38,7 +42,7 @@ class SpeakerStream:
 
     def __init__(self, capacity_samples: int, clock: Clock) -> None:
         self._clock = clock
-        self._map = mmap.mmap(-1, capacity_samples * _BYTES_PER_SAMPLE, flags=mmap.MAP_PRIVATE)
+        self._map = mmap.mmap(-1, capacity_samples * _BYTES_PER_SAMPLE, flags=mmap.MAP_PRIVATE | _NORESERVE)
         self._samples: npt.NDArray[np.int16] = np.frombuffer(self._map, dtype=np.int16)
         self._play: Any = None
         self._started_s = 0.0

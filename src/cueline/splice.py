@@ -97,7 +97,7 @@ def splice(
         tail,
         cues=tuple(cues),
         reps=tuple(reps),
-        steps=_spliced_steps(head, at_sample, tail, from_sample, shift),
+        steps=_spliced_steps(head, at_sample, tail, from_sample, shift, inserted_samples),
         total_samples=tail.total_samples + shift,
     )
 
@@ -107,17 +107,21 @@ def _shift_rep(rep: Rep, shift: int) -> Rep:
 
 
 def _spliced_steps(
-    head: Timeline, at_sample: int, tail: Timeline, from_sample: int, shift: int
+    head: Timeline, at_sample: int, tail: Timeline, from_sample: int, shift: int, inserted_samples: int
 ) -> tuple[StepSpan, ...]:
-    """The step spans either side of the cut. A step cut in the middle and entered again in the middle (a
-    change of pace between two reps) stays one span."""
+    """The step spans either side of the cut. What is inserted belongs to the step cut (an instruction
+    said again in its rest is still that step). A step cut in the middle and entered again in the middle
+    (a change of pace between two reps) stays one span."""
     before = [span for span in head.steps if span.start_sample < at_sample]
     after = [span for span in tail.steps if span.end_sample > from_sample]
     spans = [_cut_span(span, at_sample) for span in before]
+    resumed_at = at_sample + inserted_samples
+    if spans and spans[-1].end_sample == at_sample and inserted_samples:
+        spans[-1] = replace(spans[-1], end_sample=resumed_at)
     for span in after:
         moved = _shift_span(span, shift)
         if span.start_sample < from_sample:  # entered mid-step
-            if spans and spans[-1].index == span.index and spans[-1].end_sample == at_sample:
+            if spans and spans[-1].index == span.index and spans[-1].end_sample == resumed_at:
                 joined = spans.pop()
                 hold = (joined.hold_start_sample, joined.hold_samples)
                 if joined.hold_start_sample is None and moved.hold_start_sample is not None:
@@ -129,7 +133,7 @@ def _spliced_steps(
                     hold_samples=hold[1],
                 )
             else:
-                moved = replace(moved, start_sample=at_sample)
+                moved = replace(moved, start_sample=resumed_at)
         spans.append(moved)
     return tuple(spans)
 
