@@ -21,6 +21,7 @@ from pathlib import Path
 
 import numpy as np
 import pytest
+from test_player import ROUTINE  # the same four steps: counted, with sides, a hold, counted
 
 from cueline import defaults
 from cueline.live import player_for
@@ -33,18 +34,6 @@ from cueline.session import Prepared, prepare
 from cueline.timeline import CueRole, Timeline
 
 from fakes import FakeClock, FakeOut, FakeStream, RecordingScreen, ScriptedKeys, ToneSpeech
-
-ROUTINE = Routine(
-    title="Player test",
-    intro=("Hello.",),
-    outro=("Done.",),
-    steps=(
-        Step("Neck", say="Glide up the neck.", reps=6, tempo_s=1.5, rest_s=1.0),
-        Step("Jaw", say="Along the jaw.", reps=4, tempo_s=1.5, sides=("right", "left"), rest_s=1.0),
-        Step("Temples", say="Press the temples.", hold_s=4.0, rest_s=1.0),
-        Step("Forehead", say="Up the forehead.", reps=5, tempo_s=1.5, rest_s=1.0),
-    ),
-)
 
 # No spoken cues (as with `cues:` off, or a language cueline has no phrases for): the part after the last
 # step is only the finish chime and the tail, shorter than the player's fill-ahead.
