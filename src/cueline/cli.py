@@ -484,18 +484,13 @@ def voices(language: str | None) -> None:
         click.echo(f"{voice.id:<24} {voice.name:<32} {', '.join(voice.languages)}")
 
 
-def _exit_on_signal(signum: int, _frame: object) -> None:
-    raise SystemExit(128 + signum)
-
-
 def main() -> None:
-    """Console entry point. SIGTERM and SIGHUP become a normal exit, so an export being killed still
-    removes its temporary file (Ctrl-C already does, as KeyboardInterrupt)."""
-    import signal
+    """Console entry point. SIGTERM and SIGHUP become a normal exit, so a killed export still removes its
+    temporary file (Ctrl-C already does, as KeyboardInterrupt)."""
+    from cueline.signals import signals_exit
 
-    for signum in (signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, _exit_on_signal)
-    cli(prog_name="cueline")
+    with signals_exit():
+        cli(prog_name="cueline")
 
 
 if __name__ == "__main__":

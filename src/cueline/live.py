@@ -2,17 +2,15 @@
 
 from __future__ import annotations
 
-import contextlib
-import signal
 import sys
-import threading
-from collections.abc import Callable, Iterator
+from collections.abc import Callable
 from dataclasses import replace
 from typing import TextIO
 
 from cueline.pacing import Pacing
 from cueline.player import AudioOut, Clock, Player, Summary, play
 from cueline.session import Prepared
+from cueline.signals import signals_exit
 from cueline.timeline import Timeline, compile_timeline
 
 
@@ -41,26 +39,7 @@ def run_live(
     player = player_for(prepared, speaker, clock)
     screen = TerminalScreen(screen_to) if screen_to.isatty() else LineScreen(screen_to)
     try:
-        with _signals_end_the_session(), terminal_keys(keys_from) as keys, screen:
+        with signals_exit(), terminal_keys(keys_from) as keys, screen:
             return play(player, keys, screen)
     except KeyboardInterrupt:
         return replace(player.summary(), interrupted=True)
-
-
-@contextlib.contextmanager
-def _signals_end_the_session() -> Iterator[None]:
-    """SIGTERM and SIGHUP (a closed terminal) end the session like Ctrl-C's cleanup does: the device
-    stops and the terminal is put back, then the process exits with 128 + the signal's number."""
-
-    def leave(signum: int, _frame: object) -> None:
-        raise SystemExit(128 + signum)
-
-    if threading.current_thread() is not threading.main_thread():
-        yield
-        return
-    saved = {signum: signal.signal(signum, leave) for signum in (signal.SIGTERM, signal.SIGHUP)}
-    try:
-        yield
-    finally:
-        for signum, handler in saved.items():
-            signal.signal(signum, handler)

@@ -413,10 +413,7 @@ class Player:
         span = self._current_step(self.heard())
         if span is None:
             return
-        instruction = next(
-            (cue for cue in self.compiled.cues if cue.role is CueRole.INSTRUCTION and cue.step == span.index),
-            None,
-        )
+        instruction = _instruction(self.compiled, span.index)
         if instruction is None:
             return
         cut = self._cut()
@@ -499,10 +496,8 @@ class Player:
             side = rep.side if rep is not None else _last_side(timeline, span, at)
         instruction = None
         if span is not None:
-            instruction = next(
-                (c.text for c in timeline.cues if c.role is CueRole.INSTRUCTION and c.step == span.index),
-                None,
-            )
+            said = _instruction(timeline, span.index)
+            instruction = None if said is None else said.text
         return View(
             title=timeline.title,
             step_number=None if span is None else span.index + 1,
@@ -535,6 +530,11 @@ class Player:
             listened_s=samples_to_seconds(at),
             pace=self.compiled.pacing.pace,
         )
+
+
+def _instruction(timeline: Timeline, step: int) -> Cue | None:
+    """The cue that says step `step`'s instruction (the first, if `r` said it again)."""
+    return next((c for c in timeline.cues if c.role is CueRole.INSTRUCTION and c.step == step), None)
 
 
 def _last_side(timeline: Timeline, span: StepSpan, at: int) -> str | None:
