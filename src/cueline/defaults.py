@@ -36,3 +36,9 @@ SILENCE_THRESHOLD = 64  # |sample| at or below this counts as silence when trimm
 
 # Export.
 BLOCK_SAMPLES = 22050  # one second per rendered block: memory stays flat with routine length
+
+# Loudness (ITU-R BS.1770 / EBU R128): every clip is normalised as it enters the speech cache or is made.
+LOUDNESS_LUFS = -16.0  # integrated, what podcast platforms expect; the chimes in sounds/ are made for it
+LOUDNESS_MIN_LUFS = -30.0
+LOUDNESS_MAX_LUFS = -14.0  # louder, short words cannot get there under the peak ceiling
+TRUE_PEAK_DBTP = -1.5  # the limiter's ceiling: half a dB under the -1 dBTP promise, for MP3/Vorbis overshoot

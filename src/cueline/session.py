@@ -43,10 +43,12 @@ def prepare(
     pacing: Pacing,
     engine: SpeechEngine | None = None,
     cache_root: Path | None = None,
+    target_lufs: float | None = defaults.LOUDNESS_LUFS,
 ) -> Prepared:
-    """Compile `routine` at `pacing`, rendering (or reading from the cache) every clip it speaks."""
+    """Compile `routine` at `pacing`, rendering (or reading from the cache) every clip it speaks; the clips
+    play at `target_lufs` (None: as spoken), for every sink alike."""
     cache = SpeechCache(engine or default_engine(), cache_root or cache_dir())
-    clips = ClipBank(cache, voice_for(routine), pacing.speech_rate_wpm)
+    clips = ClipBank(cache, voice_for(routine), pacing.speech_rate_wpm, target_lufs)
     return Prepared(routine, compile_timeline(routine, pacing, clips), clips)
 
 
