@@ -66,12 +66,14 @@ TAP = Timbre(ratios=(1.0, 2.756), amps=(1.00, 0.20), taus=(1.00, 0.40))
 
 # Pitches sit in G major: start rises D5->G5, finish falls B4->G4 (lower, slower), step E5, hold_end C5.
 # Loudness keeps the old order: the bells that open and close loudest, the step bell and hold end softer,
-# the count tap (heard every few seconds) softest.
+# the count tap (heard every few seconds) softest. The tap sits 14 LU under the voice on purpose: BS.1770
+# integrated loudness drops blocks 10 LU under a file's mean, and a tap above that gate, sounding every
+# rep, pulls a `count: chime` export a whole LU under its target (measured: -17.3 LUFS at -10, -16.3 at -14).
 CHIMES: tuple[Chime, ...] = (
     Chime("start", ((0.0, 587.33, 0.85), (0.25, 783.99, 1.0)), BELL, 0.45, 2.0, 4.0, fade_s=0.15),
     Chime("finish", ((0.0, 493.88, 1.0), (0.40, 392.00, 1.0)), BELL, 0.55, 2.5, 4.0, fade_s=0.2),
     Chime("step", ((0.0, 659.25, 1.0),), BELL, 0.30, 1.2, 6.0),
-    Chime("count", ((0.0, 1174.66, 1.0),), TAP, 0.035, 0.2, 10.0, attack_s=0.003, fade_s=0.03),
+    Chime("count", ((0.0, 1174.66, 1.0),), TAP, 0.035, 0.2, 14.0, attack_s=0.003, fade_s=0.03),
     Chime("hold_end", ((0.0, 523.25, 1.0),), SOFT_BELL, 0.22, 0.9, 7.0),
 )
 

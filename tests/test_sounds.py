@@ -28,11 +28,19 @@ def test_the_count_chime_is_short_and_soft_and_the_bells_are_louder() -> None:
     assert level[Chime.COUNT] < level[Chime.STEP] < level[Chime.FINISH]
 
 
-@pytest.mark.parametrize("chime", list(Chime))
-def test_every_chime_sits_a_little_under_the_voice_and_under_the_peak_ceiling(chime: Chime) -> None:
-    """Speech is normalised to the default loudness; a chime 3 to 11 LU under it is heard, not startling."""
+@pytest.mark.parametrize("chime", [c for c in Chime if c is not Chime.COUNT])
+def test_every_bell_sits_a_little_under_the_voice_and_under_the_peak_ceiling(chime: Chime) -> None:
+    """Speech is normalised to the default loudness; a bell 3 to 8 LU under it is heard, not startling."""
     signal = chime_samples(chime) / 32768
-    assert defaults.LOUDNESS_LUFS - 11 <= clip_lufs(signal) <= defaults.LOUDNESS_LUFS - 3
+    assert defaults.LOUDNESS_LUFS - 8 <= clip_lufs(signal) <= defaults.LOUDNESS_LUFS - 3
+    assert true_peak_dbtp(signal) <= defaults.TRUE_PEAK_DBTP
+
+
+def test_the_count_tap_sits_under_the_loudness_gate_of_a_spoken_routine() -> None:
+    """A tap every rep must not pull a `count: chime` file's integrated loudness down: BS.1770 drops
+    blocks 10 LU under the mean, so the tap sits more than 12 LU under the voice (and stays audible)."""
+    signal = chime_samples(Chime.COUNT) / 32768
+    assert defaults.LOUDNESS_LUFS - 16 <= clip_lufs(signal) <= defaults.LOUDNESS_LUFS - 12
     assert true_peak_dbtp(signal) <= defaults.TRUE_PEAK_DBTP
 
 

@@ -18,7 +18,7 @@ from cueline.speech import SpeechEngine
 from cueline.wavfile import Samples, WavFormatError, decode_wav, encode_wav
 
 CACHE_FORMAT = 1  # bump when the shaping below changes, so old entries are not reused
-LOUDNESS_FORMAT = 1  # bump when loudness.normalise changes: spoken entries stay, normalised ones are redone
+LOUDNESS_FORMAT = 2  # bump when loudness.normalise changes: spoken entries stay, normalised ones are redone
 _EDGE_PAD_S = 0.01
 _FADE_S = 0.004
 
