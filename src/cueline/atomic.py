@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import contextlib
 import os
+import secrets
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
@@ -14,18 +15,32 @@ def atomic_path(target: Path) -> Iterator[Path]:
     """Yield a temporary path beside `target`; on success it replaces `target`, on any exit otherwise it
     is removed (KeyboardInterrupt included), so a reader never sees a half-written file."""
     target.parent.mkdir(parents=True, exist_ok=True)
-    fd, name = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".partial", dir=target.parent)
-    os.close(fd)
-    temp = Path(name)
+    temp: Path | None = None
     try:
+        # The name is known before the file exists, so a signal that lands while it is being made (a
+        # killed export) still finds it to remove: with mkstemp the file would exist before its name did.
+        while temp is None:
+            temp = target.parent / f".{target.name}.{secrets.token_hex(8)}.partial"
+            if not _create(temp):
+                temp = None  # taken (by a 1 in 2**64 chance): never remove what another writer made
         yield temp
         with open(temp, "rb+") as handle:
             os.fsync(handle.fileno())
-        os.chmod(temp, 0o666 & ~_umask())  # mkstemp makes 0600; a user's file gets the usual mode
+        os.chmod(temp, 0o666 & ~_umask())  # made 0600 while being written; a user's file gets the usual mode
         os.replace(temp, target)
     except BaseException:
-        temp.unlink(missing_ok=True)
+        if temp is not None:
+            temp.unlink(missing_ok=True)
         raise
+
+
+def _create(path: Path) -> bool:
+    """Create `path` for writing, readable by its owner only; False if it exists already."""
+    try:
+        os.close(os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600))
+    except FileExistsError:
+        return False
+    return True
 
 
 def _umask() -> int:
