@@ -36,6 +36,10 @@ SILENCE_THRESHOLD = 64  # |sample| at or below this counts as silence when trimm
 
 # Export.
 BLOCK_SAMPLES = 22050  # one second per rendered block: memory stays flat with routine length
+FOLDER_FORMAT = "mp3"  # the format of `--playlist` and `--all` exports, which have no file name to go by
+BITRATE_KBPS = 64  # MP3 (exact, constant) and Ogg Vorbis (approximate): clear speech, mono, 22.05 kHz
+# MPEG-2 layer III rates for speech; at 32 and 40 kbps LAME's overshoot passed -1 dBTP (measured).
+BITRATES_KBPS = (48, 56, 64, 80, 96, 112, 128, 144, 160)
 
 # Loudness (ITU-R BS.1770 / EBU R128): every clip is normalised as it enters the speech cache or is made.
 LOUDNESS_LUFS = -16.0  # integrated, what podcast platforms expect; the chimes in sounds/ are made for it
