@@ -358,3 +358,19 @@ def test_export_all_bundled_routines(
     assert [line.split(" (")[0] for line in lines[:-1]] == [f"Wrote {folder / n}.wav" for n in names]
     assert lines[-1] == f"Exported {len(names)} routines (pace 1, speech 165 wpm, reps 1, loudness -16 LUFS)"
     assert sorted(p.name for p in folder.iterdir()) == sorted(f"{n}.wav" for n in names)
+
+
+def test_show_measures_without_normalising_and_export_then_has_every_clip_ready(
+    runner: CliRunner,
+    write_routine: Callable[..., Path],
+    fake_engine: ToneSpeech,
+    tmp_path: Path,
+    isolated_dirs: Path,
+) -> None:
+    path = str(write_routine(GOOD))
+    assert runner.invoke(cli, ["show", path]).exit_code == 0
+    assert not (isolated_dirs / "normalised").exists()  # `show` needs lengths, not loudness
+    rendered = len(fake_engine.calls)
+    assert runner.invoke(cli, ["export", path, "-o", str(tmp_path / "t.flac")]).exit_code == 0
+    assert len(fake_engine.calls) == rendered  # spoken once, by `show`; normalised by the export
+    assert len(list((isolated_dirs / "normalised").rglob("*.wav"))) == len(set(fake_engine.calls))

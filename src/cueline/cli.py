@@ -329,7 +329,7 @@ def show(routine: str, show_timeline: bool, as_json: bool, pacing: Pacing, no_sa
     """
     from cueline import report
 
-    prepared = _prepare(routine, pacing, no_safety)
+    prepared = _prepare(routine, pacing, no_safety, target_lufs=None)  # lengths only: no loudness work
     if as_json:
         click.echo(report.timeline_json(prepared.timeline))
     elif show_timeline:

@@ -57,9 +57,11 @@ class ClipBank:
         return clip
 
     def speech_samples(self, text: str) -> int:
-        # Normalising keeps a clip's length, so the spoken entry tells it: `show` never waits on loudness.
+        # Measured on the clip as it will play, so compiling leaves every clip ready in the cache: a live
+        # player must not wait on a render or a normalisation mid-routine. (Normalising keeps a clip's
+        # length, so a bank with loudness off measures the same, without the work: `show`, `list`.)
         if text not in self._lengths:
-            self._lengths[text] = len(self.cache.spoken(text, self.voice, self.rate_wpm))
+            self.speech(text)
         return self._lengths[text]
 
     def chime_samples(self, chime: Chime) -> int:

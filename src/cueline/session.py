@@ -70,7 +70,7 @@ def survey(
     rows = []
     for entry in found:
         try:
-            prepared = prepare(entry.load(), Pacing(), engine, cache_root)
+            prepared = prepare(entry.load(), Pacing(), engine, cache_root, target_lufs=None)  # lengths only
         except CuelineError as exc:
             rows.append(Listed(entry, error=str(exc).splitlines()[0]))
         else:
