@@ -1,5 +1,8 @@
 """Synthesise cueline's chimes as soft bell WAVs, so the sounds are reproducible from source, not binaries.
 
+Each chime is made at a loudness a little under the voice's default target (measured as cueline measures
+speech clips), so a routine's chimes and speech sit together without a second pass over the audio.
+
 Usage: python scripts/make_chimes.py [--out DIR] [--check]
 """
 
@@ -15,8 +18,11 @@ from pathlib import Path
 import numpy as np
 from numpy.typing import NDArray
 
-RATE = 22050  # Hz, mono, 16-bit PCM: the rate espeak-ng speaks at, so cueline can mix without resampling.
-FULL_SCALE = 32768  # 0 dBFS as an int16 magnitude (the reference sox uses); every peak here is far below it.
+from cueline import defaults
+from cueline.loudness import clip_lufs, to_samples, true_peak_dbtp
+from cueline.pcm import SAMPLE_RATE_HZ
+
+RATE = SAMPLE_RATE_HZ  # Hz, mono, 16-bit PCM: espeak-ng's rate, so cueline mixes without resampling.
 
 
 @dataclass(frozen=True)
@@ -30,14 +36,14 @@ class Timbre:
 
 @dataclass(frozen=True)
 class Chime:
-    """One output file: strikes (onset s, fundamental Hz, gain), timbre, decay scaling, length, peak."""
+    """One output file: strikes (onset s, fundamental Hz, gain), timbre, decay scaling, length, loudness."""
 
     name: str
     strikes: tuple[tuple[float, float, float], ...]
     timbre: Timbre
     decay_x: float  # multiplies every tau of the timbre, so one timbre can ring longer or shorter
     length_s: float
-    peak_dbfs: float
+    under_voice_lu: float  # how far under the voice's default loudness the chime sits
     attack_s: float = 0.005  # raised-cosine onset of each strike, long enough to avoid a click
     fade_s: float = 0.1  # raised-cosine fade over the last samples, ending on exactly 0
 
@@ -59,12 +65,16 @@ SOFT_BELL = Timbre(
 TAP = Timbre(ratios=(1.0, 2.756), amps=(1.00, 0.20), taus=(1.00, 0.40))
 
 # Pitches sit in G major: start rises D5->G5, finish falls B4->G4 (lower, slower), step E5, hold_end C5.
+# Loudness keeps the old order: the bells that open and close loudest, the step bell and hold end softer,
+# the count tap (heard every few seconds) softest. The tap sits 14 LU under the voice on purpose: BS.1770
+# integrated loudness drops blocks 10 LU under a file's mean, and a tap above that gate, sounding every
+# rep, pulls a `count: chime` export a whole LU under its target (measured: -17.3 LUFS at -10, -16.3 at -14).
 CHIMES: tuple[Chime, ...] = (
-    Chime("start", ((0.0, 587.33, 0.85), (0.25, 783.99, 1.0)), BELL, 0.45, 2.0, -6.0, fade_s=0.15),
-    Chime("finish", ((0.0, 493.88, 1.0), (0.40, 392.00, 1.0)), BELL, 0.55, 2.5, -6.0, fade_s=0.2),
-    Chime("step", ((0.0, 659.25, 1.0),), BELL, 0.30, 1.2, -9.0),
-    Chime("count", ((0.0, 1174.66, 1.0),), TAP, 0.035, 0.2, -14.0, attack_s=0.003, fade_s=0.03),
-    Chime("hold_end", ((0.0, 523.25, 1.0),), SOFT_BELL, 0.22, 0.9, -10.0),
+    Chime("start", ((0.0, 587.33, 0.85), (0.25, 783.99, 1.0)), BELL, 0.45, 2.0, 4.0, fade_s=0.15),
+    Chime("finish", ((0.0, 493.88, 1.0), (0.40, 392.00, 1.0)), BELL, 0.55, 2.5, 4.0, fade_s=0.2),
+    Chime("step", ((0.0, 659.25, 1.0),), BELL, 0.30, 1.2, 6.0),
+    Chime("count", ((0.0, 1174.66, 1.0),), TAP, 0.035, 0.2, 14.0, attack_s=0.003, fade_s=0.03),
+    Chime("hold_end", ((0.0, 523.25, 1.0),), SOFT_BELL, 0.22, 0.9, 7.0),
 )
 
 
@@ -74,7 +84,7 @@ def raised_cosine(n: int) -> NDArray[np.float64]:
 
 
 def render(chime: Chime) -> NDArray[np.int16]:
-    """Sum each strike's decaying partials, shape the ends and scale to the exact int16 peak."""
+    """Sum each strike's decaying partials, shape the ends and scale to the chime's loudness."""
     n = round(chime.length_s * RATE)
     out = np.zeros(n)
     for onset, f0, gain in chime.strikes:
@@ -88,9 +98,13 @@ def render(chime: Chime) -> NDArray[np.int16]:
         out[start:] += gain * tone
     fade = round(chime.fade_s * RATE)
     out[-fade:] *= raised_cosine(fade)[::-1]
-    target = round(FULL_SCALE * 10 ** (chime.peak_dbfs / 20))
-    scaled: NDArray[np.int16] = np.round(out * (target / np.max(np.abs(out)))).astype(np.int16)
-    return scaled
+    out *= 0.5 / np.max(np.abs(out))
+    # A gain rounded to 0.01 dB: the bytes stay the same whatever the last bits of the FFTs that measure it.
+    gain_db = round(defaults.LOUDNESS_LUFS - chime.under_voice_lu - clip_lufs(out), 2)
+    out *= 10 ** (gain_db / 20)
+    if true_peak_dbtp(out) > defaults.TRUE_PEAK_DBTP:
+        raise SystemExit(f"{chime.name}: true peak {true_peak_dbtp(out):.2f} dBTP is over the ceiling")
+    return to_samples(out)
 
 
 def wav_bytes(samples: NDArray[np.int16]) -> bytes:

@@ -207,7 +207,8 @@ def test_the_safety_line_is_spoken_first_unless_turned_off(
         (
             ["export", "face-basics", "-o", "out.mp4"],
             1,
-            "Error: cannot tell the format of 'out.mp4' from its extension\n  hint: use one of .wav\n",
+            "Error: cannot tell the format of 'out.mp4' from its extension\n"
+            "  hint: use one of .wav, .flac, .ogg, .mp3, or name one with --format\n",
         ),
     ],
 )
@@ -462,3 +463,126 @@ def test_show_timeline_says_which_cues_had_no_room(
     ]
     roomy = runner.invoke(cli, ["show", path, "--timeline", "--pace", "0.8"]).output
     assert "left out" not in roomy and "Last one.  [step 1, rep 8]" in roomy
+
+
+# --- export: formats, captions, playlists, loudness, every bundled routine --------------------------------
+
+
+@pytest.mark.parametrize(
+    ("args", "message"),
+    [
+        (["export", "face-basics"], "give exactly one of -o FILE, --playlist DIR or --all DIR"),
+        (["export", "face-basics", "-o", "a.mp3", "--playlist", "d"], "give exactly one of -o FILE"),
+        (["export", "face-basics", "--all", "d"], "--all exports every bundled routine: leave out ROUTINE"),
+        (["export", "-o", "a.mp3"], "name the ROUTINE to export"),
+        (["export", "face-basics", "--playlist", "d", "--captions", "c.vtt"], "--captions goes with -o FILE"),
+        (["export", "face-basics", "-o", "a.mp3", "--loudness", "loud"], "'loud' is neither a loudness"),
+        (["export", "face-basics", "-o", "a.mp3", "--loudness", "-9"], "-9 LUFS is out of range: use -30"),
+        (["export", "face-basics", "-o", "a.mp3", "--bitrate", "33"], "'33' is not one of"),
+        (["export", "face-basics", "-o", "a.mp3", "--format", "aac"], "'aac' is not one of"),
+    ],
+)
+def test_export_usage_errors_say_what_to_do(runner: CliRunner, args: list[str], message: str) -> None:
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 2, result.output
+    assert message in result.stderr
+    assert "Traceback" not in result.output
+
+
+def test_export_mp3_with_captions(
+    runner: CliRunner, write_routine: Callable[..., Path], fake_engine: ToneSpeech, tmp_path: Path
+) -> None:
+    from mutagen.mp3 import MP3
+
+    from cueline.durations import format_duration
+
+    path = write_routine(GOOD)
+    planned = json.loads(runner.invoke(cli, ["show", str(path), "--json", "--no-safety"]).stdout)
+    spoken = [cue for cue in planned["cues"] if cue["kind"] == "speech"]
+    out, vtt = tmp_path / "tiny.mp3", tmp_path / "tiny.vtt"
+    result = runner.invoke(cli, ["export", str(path), "-o", str(out), "--captions", str(vtt), "--no-safety"])
+    assert result.exit_code == 0, result.output
+    took = format_duration(planned["duration_s"])
+    assert result.stdout == (
+        f"Wrote {out} ({took}, pace 1, speech 165 wpm, loudness -16 LUFS)\n"
+        f"Wrote {vtt} ({len(spoken)} captions)\n"
+    )
+    assert MP3(out).info.length == pytest.approx(planned["duration_s"], abs=0.001)
+    assert vtt.read_text().startswith("WEBVTT\n\n")
+
+
+def test_export_format_overrides_the_extension_and_loudness_off_is_recorded(
+    runner: CliRunner, write_routine: Callable[..., Path], fake_engine: ToneSpeech, tmp_path: Path
+) -> None:
+    import soundfile
+    from mutagen.flac import FLAC
+
+    out = tmp_path / "tiny.audio"
+    args = ["export", str(write_routine(GOOD)), "-o", str(out), "--format", "FLAC", "--loudness", "off"]
+    result = runner.invoke(cli, args)
+    assert result.exit_code == 0, result.output
+    assert result.stdout.endswith("loudness as spoken)\n")
+    assert soundfile.info(out).format == "FLAC"
+    assert FLAC(out)["COMMENT"] == ["pace 1, speech 165 wpm, loudness as spoken"]
+
+
+def test_export_captions_are_checked_before_the_audio_is_written(
+    runner: CliRunner, write_routine: Callable[..., Path], fake_engine: ToneSpeech, tmp_path: Path
+) -> None:
+    out = tmp_path / "tiny.mp3"
+    result = runner.invoke(cli, ["export", str(write_routine(GOOD)), "-o", str(out), "--captions", "x.txt"])
+    assert result.exit_code == 1
+    assert result.stderr == (
+        "Error: cannot tell the caption format of 'x.txt' from its extension\n  hint: use .vtt or .srt\n"
+    )
+    assert not out.exists()
+
+
+def test_export_playlist(
+    runner: CliRunner, write_routine: Callable[..., Path], fake_engine: ToneSpeech, tmp_path: Path
+) -> None:
+    from cueline.durations import format_duration
+
+    folder, path = tmp_path / "tiny", str(write_routine(GOOD))
+    planned = json.loads(runner.invoke(cli, ["show", path, "--json", "--no-safety"]).stdout)
+    took = format_duration(planned["duration_s"])
+    result = runner.invoke(cli, ["export", path, "--playlist", str(folder), "--no-safety"])
+    assert result.exit_code == 0, result.output
+    assert (
+        result.stdout
+        == f"Wrote 4 files and {folder / 'Tiny.m3u'} ({took}, pace 1, speech 165 wpm, loudness -16 LUFS)\n"
+    )
+    tracks = ["01 Intro.mp3", "02 Neck.mp3", "03 Hold.mp3", "04 Outro.mp3"]
+    assert sorted(p.name for p in folder.iterdir()) == [*tracks, "Tiny.m3u"]
+
+
+def test_export_all_bundled_routines(
+    runner: CliRunner, fake_engine: ToneSpeech, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from cueline.catalog import bundled_names
+
+    monkeypatch.setenv("CUELINE_ROUTINES_DIR", str(tmp_path / "mine"))
+    folder = tmp_path / "all"
+    result = runner.invoke(cli, ["export", "--all", str(folder), "--reps", "1", "--format", "wav"])
+    assert result.exit_code == 0, result.output
+    lines = result.stdout.splitlines()
+    names = bundled_names()
+    assert [line.split(" (")[0] for line in lines[:-1]] == [f"Wrote {folder / n}.wav" for n in names]
+    assert lines[-1] == f"Exported {len(names)} routines (pace 1, speech 165 wpm, reps 1, loudness -16 LUFS)"
+    assert sorted(p.name for p in folder.iterdir()) == sorted(f"{n}.wav" for n in names)
+
+
+def test_show_measures_without_normalising_and_export_then_has_every_clip_ready(
+    runner: CliRunner,
+    write_routine: Callable[..., Path],
+    fake_engine: ToneSpeech,
+    tmp_path: Path,
+    isolated_dirs: Path,
+) -> None:
+    path = str(write_routine(GOOD))
+    assert runner.invoke(cli, ["show", path]).exit_code == 0
+    assert not (isolated_dirs / "normalised").exists()  # `show` needs lengths, not loudness
+    rendered = len(fake_engine.calls)
+    assert runner.invoke(cli, ["export", path, "-o", str(tmp_path / "t.flac")]).exit_code == 0
+    assert len(fake_engine.calls) == rendered  # spoken once, by `show`; normalised by the export
+    assert len(list((isolated_dirs / "normalised").rglob("*.wav"))) == len(set(fake_engine.calls))

@@ -62,3 +62,15 @@ def test_every_cue_sounds_exactly_where_the_timeline_puts_it(prepared: Prepared)
     for cue in prepared.timeline.cues:
         silence[cue.start_sample : cue.end_sample] = False
     assert not np.any(audio[silence]), "sound outside every cue"
+
+
+@pytest.mark.parametrize("target_lufs", [-16.0, -23.0, None])
+def test_two_sinks_prepared_apart_play_the_same_samples(tmp_path: Path, target_lufs: float | None) -> None:
+    """The live player and an export each prepare the routine themselves: the first normalises the clips
+    into the cache, the second reads them back. Same options, same samples, whichever comes first."""
+    first = prepare(ROUTINE, Pacing(), engine=ToneSpeech(), cache_root=tmp_path, target_lufs=target_lufs)
+    reference = whole(first)
+    later_engine = ToneSpeech()
+    later = prepare(ROUTINE, Pacing(), engine=later_engine, cache_root=tmp_path, target_lufs=target_lufs)
+    assert later_engine.calls == [] and later.clips.cache.normalisations == 0
+    np.testing.assert_array_equal(whole(later), reference)

@@ -1,5 +1,6 @@
-"""The speech cache: one render per (text, voice, rate, engine), damaged entries never played, concurrent
-writers agreeing on one clip, and the shaping of what the engine returns. All with the ToneSpeech fake."""
+"""The speech cache: one render per (text, voice, rate, engine), one normalisation per loudness target,
+damaged entries never played, concurrent writers agreeing on one clip, and the shaping of what the engine
+returns. All with the ToneSpeech fake."""
 
 from __future__ import annotations
 
@@ -17,6 +18,7 @@ import pytest
 
 from cueline import defaults
 from cueline.errors import SpeechEngineError
+from cueline.loudness import clip_lufs, normalise
 from cueline.pcm import CHANNELS, SAMPLE_RATE_HZ, SAMPLE_WIDTH_BYTES, seconds_to_samples
 from cueline.speech_cache import SpeechCache, shape_speech
 from cueline.wavfile import Samples, WavFormatError, decode_wav
@@ -30,14 +32,20 @@ if TYPE_CHECKING:
 TEXT = "Glide your fingers up to the jaw."
 VOICE = "en-us"
 RATE_WPM = 165
+TARGET = defaults.LOUDNESS_LUFS
 WRITERS = 4
 CHILD_TIMEOUT_S = 60.0  # generous: a spawned child imports numpy and cueline before it renders
 _PCM_OFFSET = 44  # RIFF header (12) + fmt chunk (24) + data chunk header (8)
 
 
 def fresh_render(text: str = TEXT, voice: str = VOICE, rate_wpm: int = RATE_WPM) -> Samples:
-    """What a cache miss must return: the fake engine's clip, shaped."""
+    """What a cache miss stores as spoken: the fake engine's clip, shaped."""
     return shape_speech(ToneSpeech().synthesize(text, voice, rate_wpm), text)
+
+
+def fresh_normalised(target_lufs: float = TARGET) -> Samples:
+    """What a cache miss must return at a loudness target: the spoken clip, normalised."""
+    return normalise(fresh_render(), target_lufs, defaults.TRUE_PEAK_DBTP)
 
 
 def entries(directory: Path) -> list[Path]:
@@ -54,14 +62,16 @@ def leftovers(directory: Path) -> list[Path]:
 def test_miss_renders_once_and_stores_a_wav_entry(tone: ToneSpeech, tmp_path: Path) -> None:
     cache = SpeechCache(tone, tmp_path / "cache")
 
-    clip = cache.clip(TEXT, VOICE, RATE_WPM)
+    clip = cache.clip(TEXT, VOICE, RATE_WPM, target_lufs=TARGET)
 
     assert tone.calls == [TEXT]
-    assert cache.renders == 1
-    np.testing.assert_array_equal(clip, fresh_render())
-    path = cache.entry_path(TEXT, VOICE, RATE_WPM)
-    assert entries(tmp_path / "cache") == [path]
+    assert (cache.renders, cache.normalisations) == (1, 1)
+    np.testing.assert_array_equal(clip, fresh_normalised())
+    spoken = cache.entry_path(TEXT, VOICE, RATE_WPM)
+    path = cache.normalised_path(TEXT, VOICE, RATE_WPM, TARGET)
+    assert entries(tmp_path / "cache") == sorted([spoken, path])
     assert leftovers(tmp_path / "cache") == []
+    np.testing.assert_array_equal(decode_wav(spoken.read_bytes()), fresh_render())
     # An independent reader agrees on the format and the audio (it skips the digest chunk).
     with wave.open(str(path), "rb") as reader:
         assert reader.getnchannels() == CHANNELS
@@ -72,27 +82,57 @@ def test_miss_renders_once_and_stores_a_wav_entry(tone: ToneSpeech, tmp_path: Pa
     np.testing.assert_array_equal(stored, clip)
 
 
+def test_without_a_target_the_clip_is_as_spoken_and_nothing_is_normalised(
+    tone: ToneSpeech, tmp_path: Path
+) -> None:
+    cache = SpeechCache(tone, tmp_path)
+
+    clip = cache.clip(TEXT, VOICE, RATE_WPM, target_lufs=None)
+
+    np.testing.assert_array_equal(clip, fresh_render())
+    assert (cache.renders, cache.normalisations) == (1, 0)
+    assert entries(tmp_path) == [cache.entry_path(TEXT, VOICE, RATE_WPM)]
+
+
 def test_hit_reads_the_entry_without_rendering(tone: ToneSpeech, tmp_path: Path) -> None:
     cache = SpeechCache(tone, tmp_path)
-    first = cache.clip(TEXT, VOICE, RATE_WPM)
+    first = cache.clip(TEXT, VOICE, RATE_WPM, target_lufs=TARGET)
 
-    again = cache.clip(TEXT, VOICE, RATE_WPM)
+    again = cache.clip(TEXT, VOICE, RATE_WPM, target_lufs=TARGET)
 
     assert tone.calls == [TEXT]
-    assert cache.renders == 1
+    assert (cache.renders, cache.normalisations) == (1, 1)
     np.testing.assert_array_equal(again, first)
 
 
 def test_a_new_cache_on_the_same_directory_hits(tmp_path: Path) -> None:
-    first = SpeechCache(ToneSpeech(), tmp_path).clip(TEXT, VOICE, RATE_WPM)
+    first = SpeechCache(ToneSpeech(), tmp_path).clip(TEXT, VOICE, RATE_WPM, target_lufs=TARGET)
     later_engine = ToneSpeech()
     later = SpeechCache(later_engine, tmp_path)  # what the next run of cueline builds
 
-    clip = later.clip(TEXT, VOICE, RATE_WPM)
+    clip = later.clip(TEXT, VOICE, RATE_WPM, target_lufs=TARGET)
 
     assert later_engine.calls == []
-    assert later.renders == 0
+    assert (later.renders, later.normalisations) == (0, 0)
     np.testing.assert_array_equal(clip, first)
+
+
+def test_another_loudness_target_is_normalised_from_the_spoken_entry_without_rendering(
+    tmp_path: Path,
+) -> None:
+    SpeechCache(ToneSpeech(), tmp_path).clip(TEXT, VOICE, RATE_WPM, target_lufs=TARGET)
+    later_engine = ToneSpeech()
+    later = SpeechCache(later_engine, tmp_path)
+
+    quieter = later.clip(TEXT, VOICE, RATE_WPM, target_lufs=TARGET - 7)
+
+    assert later_engine.calls == []
+    assert (later.renders, later.normalisations) == (0, 1)
+    assert len(entries(tmp_path)) == 3  # one spoken entry, one normalised entry per target
+    np.testing.assert_array_equal(quieter, fresh_normalised(TARGET - 7))
+    louder = later.clip(TEXT, VOICE, RATE_WPM, target_lufs=TARGET)
+    assert clip_lufs(louder / 32768) - clip_lufs(quieter / 32768) == pytest.approx(7, abs=0.1)
+    assert len(quieter) == len(louder) == len(fresh_render())
 
 
 class RenamedTone(ToneSpeech):
@@ -115,16 +155,19 @@ def test_each_setting_that_changes_the_audio_has_its_own_entry(
 ) -> None:
     base_engine = ToneSpeech()
     base = SpeechCache(base_engine, tmp_path)
-    base.clip(TEXT, VOICE, RATE_WPM)
+    base.clip(TEXT, VOICE, RATE_WPM, target_lufs=TARGET)
     other_engine = engine_type()
     other = SpeechCache(other_engine, tmp_path)
 
     assert other.entry_path(text, voice, rate_wpm) != base.entry_path(TEXT, VOICE, RATE_WPM)
-    other.clip(text, voice, rate_wpm)
+    assert other.normalised_path(text, voice, rate_wpm, TARGET) != base.normalised_path(
+        TEXT, VOICE, RATE_WPM, TARGET
+    )
+    other.clip(text, voice, rate_wpm, target_lufs=TARGET)
 
     assert other_engine.calls == [text]
-    assert len(entries(tmp_path)) == 2
-    base.clip(TEXT, VOICE, RATE_WPM)  # the first entry is still there, untouched
+    assert len(entries(tmp_path)) == 4  # spoken and normalised, for each
+    base.clip(TEXT, VOICE, RATE_WPM, target_lufs=TARGET)  # the first entries are still there, untouched
     assert base_engine.calls == [TEXT]
 
 
@@ -152,21 +195,24 @@ def _empty(data: bytes) -> bytes:
     return b""
 
 
-@pytest.mark.parametrize(
+DAMAGES = pytest.mark.parametrize(
     "damage",
     [_truncate_mid_audio, _cut_off_digest, _flip_one_pcm_byte, _garbage, _empty],
     ids=["truncated", "digest-cut-off", "pcm-byte-flipped", "garbage", "zero-length"],
 )
-def test_a_damaged_entry_is_rendered_again_never_returned(
+
+
+@DAMAGES
+def test_a_damaged_spoken_entry_is_rendered_again_never_returned(
     tone: ToneSpeech, tmp_path: Path, damage: Callable[[bytes], bytes]
 ) -> None:
     cache = SpeechCache(tone, tmp_path)
-    cache.clip(TEXT, VOICE, RATE_WPM)
+    cache.clip(TEXT, VOICE, RATE_WPM, target_lufs=None)
     path = cache.entry_path(TEXT, VOICE, RATE_WPM)
     damaged = damage(path.read_bytes())
     path.write_bytes(damaged)
 
-    clip = cache.clip(TEXT, VOICE, RATE_WPM)
+    clip = cache.clip(TEXT, VOICE, RATE_WPM, target_lufs=None)
 
     assert tone.calls == [TEXT, TEXT]
     np.testing.assert_array_equal(clip, fresh_render())
@@ -174,10 +220,28 @@ def test_a_damaged_entry_is_rendered_again_never_returned(
     assert leftovers(tmp_path) == []
 
 
+@DAMAGES
+def test_a_damaged_normalised_entry_is_normalised_again_from_the_spoken_one(
+    tone: ToneSpeech, tmp_path: Path, damage: Callable[[bytes], bytes]
+) -> None:
+    cache = SpeechCache(tone, tmp_path)
+    cache.clip(TEXT, VOICE, RATE_WPM, target_lufs=TARGET)
+    path = cache.normalised_path(TEXT, VOICE, RATE_WPM, TARGET)
+    path.write_bytes(damage(path.read_bytes()))
+
+    clip = cache.clip(TEXT, VOICE, RATE_WPM, target_lufs=TARGET)
+
+    assert tone.calls == [TEXT]  # spoken once: the spoken entry was fine
+    assert cache.normalisations == 2
+    np.testing.assert_array_equal(clip, fresh_normalised())
+    np.testing.assert_array_equal(decode_wav(path.read_bytes(), require_digest=True), clip)  # repaired
+    assert leftovers(tmp_path) == []
+
+
 def test_a_flipped_pcm_byte_is_only_visible_to_the_digest(tmp_path: Path) -> None:
     """Guards the test above: the flip really lands in the audio and still parses as a WAV."""
     cache = SpeechCache(ToneSpeech(), tmp_path)
-    cache.clip(TEXT, VOICE, RATE_WPM)
+    cache.clip(TEXT, VOICE, RATE_WPM, target_lufs=None)
     damaged = _flip_one_pcm_byte(cache.entry_path(TEXT, VOICE, RATE_WPM).read_bytes())
 
     samples = decode_wav(damaged)
@@ -198,7 +262,7 @@ def test_a_failed_render_leaves_no_entry(tmp_path: Path) -> None:
     cache = SpeechCache(SilentSpeech(), tmp_path)
 
     with pytest.raises(SpeechEngineError, match="only silence"):
-        cache.clip(TEXT, VOICE, RATE_WPM)
+        cache.clip(TEXT, VOICE, RATE_WPM, target_lufs=TARGET)
 
     assert entries(tmp_path) == []
     assert leftovers(tmp_path) == []
@@ -240,7 +304,7 @@ def _write_in_child(directory: str, everyone_rendered: Barrier, results: Queue[W
     """One cueline process: its own engine and cache on the shared directory."""
     try:
         cache = SpeechCache(ProcessTaggedTone(everyone_rendered), Path(directory))
-        clip = cache.clip(TEXT, VOICE, RATE_WPM)
+        clip = cache.clip(TEXT, VOICE, RATE_WPM, target_lufs=TARGET)
         results.put(WriterResult(os.getpid(), cache.renders, clip.tobytes()))
     except BaseException:
         results.put(WriterResult(os.getpid(), -1, b"", traceback.format_exc()))
@@ -269,10 +333,15 @@ def test_concurrent_writers_all_get_the_first_writers_clip(tmp_path: Path) -> No
     assert [r.renders for r in got] == [1] * WRITERS  # every writer missed and rendered its own clip
     assert len({r.clip for r in got}) == 1  # ... yet all of them play the same one
     clip = np.frombuffer(got[0].clip, dtype=np.int16)
-    winner_tag = int(clip[np.argmax(clip)])
+    cache = SpeechCache(ToneSpeech(), tmp_path)
+    spoken = decode_wav(cache.entry_path(TEXT, VOICE, RATE_WPM).read_bytes(), require_digest=True)
+    winner_tag = int(spoken[np.argmax(spoken)])
     assert winner_tag in {_process_tag(r.pid) for r in got}
-    [entry] = entries(tmp_path)
-    np.testing.assert_array_equal(decode_wav(entry.read_bytes(), require_digest=True), clip)
+    # What they play is the winner's spoken clip, normalised: no writer normalised its own render.
+    np.testing.assert_array_equal(clip, normalise(spoken, TARGET, defaults.TRUE_PEAK_DBTP))
+    normalised = cache.normalised_path(TEXT, VOICE, RATE_WPM, TARGET)
+    assert entries(tmp_path) == sorted([cache.entry_path(TEXT, VOICE, RATE_WPM), normalised])
+    np.testing.assert_array_equal(decode_wav(normalised.read_bytes(), require_digest=True), clip)
     assert leftovers(tmp_path) == []
 
 
@@ -371,7 +440,7 @@ def test_an_unusable_cache_folder_names_the_setting_to_change(tmp_path: Path, la
     cache = SpeechCache(ToneSpeech(), directory)
 
     with pytest.raises(SpeechEngineError) as caught:
-        cache.clip(TEXT, VOICE, RATE_WPM)
+        cache.clip(TEXT, VOICE, RATE_WPM, target_lufs=TARGET)
 
     assert str(directory) in str(caught.value)
     assert "CUELINE_CACHE_DIR" in str(caught.value)

@@ -16,6 +16,7 @@ from click.core import ParameterSource
 
 from cueline import __version__, defaults
 from cueline.errors import CuelineError
+from cueline.export import ExportFormat
 from cueline.routine import CountMode, CueSwitches, SpokenCue
 
 if TYPE_CHECKING:
@@ -201,13 +202,31 @@ def pacing_options(command: F) -> F:
     return decorated  # type: ignore[no-any-return]
 
 
-def _prepare(routine_ref: str, pacing: Pacing, no_safety: bool) -> Prepared:
+def _prepare(
+    routine_ref: str, pacing: Pacing, no_safety: bool, target_lufs: float | None = defaults.LOUDNESS_LUFS
+) -> Prepared:
     from cueline.catalog import load_routine
     from cueline.safety import without_safety
     from cueline.session import prepare
 
     routine = load_routine(routine_ref)
-    return prepare(without_safety(routine) if no_safety else routine, pacing)
+    return prepare(without_safety(routine) if no_safety else routine, pacing, target_lufs=target_lufs)
+
+
+def _loudness(ctx: click.Context, param: click.Parameter, value: str) -> float | None:
+    """`--loudness`: a target in LUFS, or `off`."""
+    if value.strip().lower() == "off":
+        return None
+    try:
+        lufs = float(value)
+    except ValueError:
+        raise click.BadParameter(f"{value!r} is neither a loudness in LUFS (such as -16) nor `off`") from None
+    if not defaults.LOUDNESS_MIN_LUFS <= lufs <= defaults.LOUDNESS_MAX_LUFS:
+        raise click.BadParameter(
+            f"{lufs:g} LUFS is out of range: use {defaults.LOUDNESS_MIN_LUFS:g} (quieter) to "
+            f"{defaults.LOUDNESS_MAX_LUFS:g} (louder), or `off`"
+        )
+    return lufs
 
 
 @contextlib.contextmanager
@@ -235,6 +254,7 @@ def cli(ctx: click.Context, debug: bool) -> None:
       cueline play face-basics                 talk me through it now
       cueline show face-basics                 steps, reps and total time
       cueline export face-basics -o face.wav   an audio file for your phone
+      cueline export face-basics -o face.mp3   ... with a chapter per step
       cueline export face-basics -o slow.wav --pace 0.8 --count chime
     """
     ctx.ensure_object(dict)
@@ -270,35 +290,146 @@ def play(ctx: click.Context, routine: str, pacing: Pacing, no_safety: bool) -> N
 
 
 @cli.command()
-@click.argument("routine")
+@click.argument("routine", required=False)
 @click.option(
     "-o",
     "--output",
     type=click.Path(dir_okay=False, path_type=Path),
-    required=True,
-    help="File to write; the extension picks the format (.wav).",
+    default=None,
+    help="File to write; the extension picks the format (.wav, .flac, .ogg, .mp3).",
+)
+@click.option(
+    "--format",
+    "format_name",
+    type=click.Choice([fmt.value for fmt in ExportFormat], case_sensitive=False),
+    default=None,
+    help=f"Format, whatever the extension (for --playlist and --all: {defaults.FOLDER_FORMAT}).",
+)
+@click.option(
+    "--bitrate",
+    "bitrate",
+    type=click.Choice([str(kbps) for kbps in defaults.BITRATES_KBPS]),
+    default=str(defaults.BITRATE_KBPS),
+    show_default=True,
+    help="Kilobits per second for .mp3; for .ogg the nearest Vorbis quality, but never below about 80 "
+    "(coarser Vorbis overshoots the peak limit). .wav and .flac are lossless.",
+)
+@click.option(
+    "--loudness",
+    "target_lufs",
+    metavar="LUFS|off",
+    default=f"{defaults.LOUDNESS_LUFS:g}",
+    callback=_loudness,
+    show_default=True,
+    help="Integrated loudness of the speech in LUFS (chimes sit a little under it, peaks stay under "
+    "-1 dBTP), or `off` for speech as the engine spoke it.",
+)
+@click.option(
+    "--captions",
+    type=click.Path(dir_okay=False, path_type=Path),
+    default=None,
+    help="Also write timed captions of every spoken line and count (.vtt or .srt).",
+)
+@click.option(
+    "--playlist",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Instead of one file: one file per step (and intro, outro) in this folder, with an .m3u playlist.",
+)
+@click.option(
+    "--all",
+    "all_into",
+    type=click.Path(file_okay=False, path_type=Path),
+    default=None,
+    help="Export every bundled routine into this folder, with the same options (no ROUTINE).",
 )
 @pacing_options
-def export(routine: str, output: Path, pacing: Pacing, no_safety: bool) -> None:
-    """Export ROUTINE to an audio file.
+def export(
+    routine: str | None,
+    output: Path | None,
+    format_name: str | None,
+    bitrate: str,
+    target_lufs: float | None,
+    captions: Path | None,
+    playlist: Path | None,
+    all_into: Path | None,
+    pacing: Pacing,
+    no_safety: bool,
+) -> None:
+    """Export ROUTINE to an audio file: WAV, FLAC, Ogg Vorbis or MP3.
 
-    The file appears only when complete: an interrupted export leaves nothing behind and never
-    damages an existing file of the same name. ROUTINE is a bundled routine's name (such as
-    face-basics) or the path of a routine file.
+    MP3, FLAC and Ogg files carry a chapter per step, titled with its name. Speech is normalised to
+    an even loudness (-16 LUFS by default), the same as you hear when it plays live. The file
+    appears only when complete: an interrupted export leaves nothing behind and never damages an
+    existing file of the same name. ROUTINE is a bundled routine's name (such as face-basics) or
+    the path of a routine file.
+
+    \b
+    Examples:
+      cueline export face-basics -o face.mp3 --captions face.vtt
+      cueline export gua-sha --playlist gua-sha/ --format mp3
+      cueline export --all exports/ --pace 0.8
     """
-    from cueline.export import format_for
-    from cueline.export.wav import export_wav
-
-    format_for(output)
-    prepared = _prepare(routine, pacing, no_safety)
-    with _progress("Exporting", prepared.timeline.total_samples) as advance:
-        export_wav(prepared.timeline, prepared.clips, output, progress=advance)
     from cueline.durations import format_duration
+    from cueline.export import ExportOptions, format_for
+    from cueline.export.tags import describe_loudness
 
-    click.echo(
-        f"Wrote {output} ({format_duration(prepared.timeline.duration_s)}, "
-        f"{prepared.timeline.pacing.describe()})"
-    )
+    targets = [
+        name for name, given in (("-o", output), ("--playlist", playlist), ("--all", all_into)) if given
+    ]
+    if len(targets) != 1:
+        raise click.UsageError("give exactly one of -o FILE, --playlist DIR or --all DIR")
+    if all_into is not None and routine is not None:
+        raise click.UsageError("--all exports every bundled routine: leave out ROUTINE")
+    if all_into is None and routine is None:
+        raise click.UsageError("name the ROUTINE to export (or use --all DIR for every bundled one)")
+    if captions is not None and output is None:
+        raise click.UsageError("--captions goes with -o FILE (one file, one set of captions)")
+    requested = ExportFormat(format_name.lower()) if format_name else None
+    if output is not None:
+        fmt = format_for(output, requested)
+    else:
+        fmt = requested or ExportFormat(defaults.FOLDER_FORMAT)
+    options = ExportOptions(fmt, int(bitrate))
+    how = f"{pacing.describe()}, {describe_loudness(target_lufs)}"
+
+    if all_into is not None:
+        from cueline.export.files import export_bundled
+
+        count = 0
+        for done in export_bundled(
+            all_into, pacing, options, target_lufs=target_lufs, no_safety=no_safety, progress=_progress
+        ):
+            count += 1
+            click.echo(f"Wrote {done.path} ({format_duration(done.timeline.duration_s)})")
+        click.echo(f"Exported {count} routines ({how})")
+        return
+
+    if captions is not None:
+        from cueline.export.captions import check_captions_target
+
+        check_captions_target(captions)
+    assert routine is not None
+    prepared = _prepare(routine, pacing, no_safety, target_lufs)
+    duration = format_duration(prepared.timeline.duration_s)
+    if playlist is not None:
+        from cueline.export.files import export_playlist
+
+        with _progress("Exporting", prepared.timeline.total_samples) as advance:
+            written = export_playlist(prepared, playlist, options, advance)
+        click.echo(f"Wrote {len(written.tracks)} files and {written.m3u} ({duration}, {how})")
+        return
+
+    from cueline.export.files import export_routine
+
+    assert output is not None
+    with _progress("Exporting", prepared.timeline.total_samples) as advance:
+        export_routine(prepared, output, options, advance)
+    click.echo(f"Wrote {output} ({duration}, {how})")
+    if captions is not None:
+        from cueline.export.captions import write_captions
+
+        click.echo(f"Wrote {captions} ({write_captions(prepared.timeline, captions)} captions)")
 
 
 @cli.command()
@@ -317,7 +448,7 @@ def show(routine: str, show_timeline: bool, as_json: bool, pacing: Pacing, no_sa
     """
     from cueline import report
 
-    prepared = _prepare(routine, pacing, no_safety)
+    prepared = _prepare(routine, pacing, no_safety, target_lufs=None)  # lengths only: no loudness work
     if as_json:
         click.echo(report.timeline_json(prepared.timeline))
     elif show_timeline:

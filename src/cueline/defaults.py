@@ -59,3 +59,16 @@ PLAYER_CUT_SEARCH_S = 0.02  # look this far for a zero crossing to cut at, so a 
 PLAYER_BACK_TWICE_S = 1.5  # `b` pressed twice within this goes to the previous step
 PLAYER_PACE_STEP = 1.1  # `+` multiplies the pace by this, `-` divides by it
 PLAYER_MAX_STREAM_S = 4 * 3600.0  # one device stream's length; a longer session opens another
+
+# Export formats.
+FOLDER_FORMAT = "mp3"  # the format of `--playlist` and `--all` exports, which have no file name to go by
+BITRATE_KBPS = 64  # MP3 (exact, constant) and Ogg Vorbis (approximate): clear speech, mono, 22.05 kHz
+# MPEG-2 layer III rates for speech; at 32 and 40 kbps LAME's overshoot passed -1 dBTP (measured).
+BITRATES_KBPS = (48, 56, 64, 80, 96, 112, 128, 144, 160)
+
+# Loudness (ITU-R BS.1770 / EBU R128): every clip is normalised as it enters the speech cache or is made.
+LOUDNESS_LUFS = -16.0  # integrated, what podcast platforms expect; the chimes in sounds/ are made for it
+LOUDNESS_MIN_LUFS = -30.0
+LOUDNESS_MAX_LUFS = -14.0  # louder, short words cannot get there under the peak ceiling
+TRUE_PEAK_DBTP = -2.0  # the limiter's ceiling: 1 dB under the -1 dBTP promise, for MP3/Vorbis overshoot
+# (measured on the bundled routines: MP3 from 48 kbps and Vorbis at the qualities offered stay under -1.1)

@@ -15,3 +15,8 @@ def seconds_to_samples(seconds: float) -> int:
 def samples_to_seconds(samples: int) -> float:
     """Seconds for a count of samples."""
     return samples / SAMPLE_RATE_HZ
+
+
+def samples_to_ms(samples: int) -> int:
+    """Nearest whole millisecond for a count of samples (chapter marks and captions are in ms)."""
+    return round(samples * 1000 / SAMPLE_RATE_HZ)

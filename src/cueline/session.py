@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from pathlib import Path
 
+from cueline import defaults
 from cueline.catalog import Entry
 from cueline.clips import ClipBank
 from cueline.errors import CuelineError, SpeechEngineError
@@ -52,12 +53,14 @@ def prepare(
     pacing: Pacing,
     engine: SpeechEngine | None = None,
     cache_root: Path | None = None,
+    target_lufs: float | None = defaults.LOUDNESS_LUFS,
 ) -> Prepared:
-    """Compile `routine` at `pacing`, rendering (or reading from the cache) every clip it speaks. With
-    `pacing.fit_s`, the pace is chosen first so that the whole routine lasts that long."""
+    """Compile `routine` at `pacing`, rendering (or reading from the cache) every clip it speaks; the clips
+    play at `target_lufs` (None: as spoken), for every sink alike. With `pacing.fit_s`, the pace is chosen
+    first so that the whole routine lasts that long."""
     engine = engine or default_engine()
     cache = SpeechCache(engine, cache_root or cache_dir())
-    clips = ClipBank(cache, voice_for(routine, engine), pacing.speech_rate_wpm)
+    clips = ClipBank(cache, voice_for(routine, engine), pacing.speech_rate_wpm, target_lufs)
     if pacing.fit_s is not None:
         pacing = replace(pacing, pace=fit_pace(routine, pacing, pacing.fit_s, clips))
     return Prepared(routine, compile_timeline(routine, pacing, clips), clips)
@@ -81,7 +84,7 @@ def survey(
     rows = []
     for entry in found:
         try:
-            prepared = prepare(entry.load(), Pacing(), engine, cache_root)
+            prepared = prepare(entry.load(), Pacing(), engine, cache_root, target_lufs=None)  # lengths only
         except CuelineError as exc:
             rows.append(Listed(entry, error=str(exc).splitlines()[0]))
         else:

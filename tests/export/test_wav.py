@@ -255,8 +255,10 @@ def test_a_german_routine_counts_in_german_with_a_german_voice(tmp_path: Path) -
         assert cue.text is not None
         heard = audio[cue.start_sample : cue.end_sample]
         # What sounds at each count is the German voice saying the German word, not an English voice.
-        assert np.array_equal(heard, prepared.clips.cache.clip(cue.text, "gmw/de", 165))
-        assert not np.array_equal(heard, english.clip(cue.text, "gmw/en-us", 165)[: len(heard)])
+        lufs = prepared.clips.target_lufs
+        assert np.array_equal(heard, prepared.clips.cache.clip(cue.text, "gmw/de", 165, target_lufs=lufs))
+        english_word = english.clip(cue.text, "gmw/en-us", 165, target_lufs=lufs)
+        assert not np.array_equal(heard, english_word[: len(heard)])
     spoken = {cue.text for cue in prepared.timeline.cues if cue.kind == "speech"}
     assert {"Bereit", "und", "Halbzeit.", "Die letzte."} <= spoken
     assert not {"one", "Ready", "Halfway.", "Last one."} & spoken
