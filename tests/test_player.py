@@ -18,11 +18,12 @@ from cueline.export.wav import export_wav
 from cueline.live import player_for
 from cueline.pacing import Pacing
 from cueline.pcm import SAMPLE_RATE_HZ, seconds_to_samples
-from cueline.player import Player, Summary, View, play
+from cueline.player import Opening, Player, Segment, Summary, View, play
 from cueline.render import render_blocks
 from cueline.routine import CountMode, Routine, Step
 from cueline.session import Prepared, prepare
-from cueline.timeline import CueRole, Timeline
+from cueline.sounds import chime_pcm
+from cueline.timeline import Chime, CueRole, Timeline
 
 from fakes import FakeClock, FakeOut, RecordingScreen, ScriptedKeys, ToneSpeech
 
@@ -230,3 +231,64 @@ def test_a_long_session_gives_played_memory_back(tone: ToneSpeech, tmp_path: Pat
     player, out, _, _ = run(prepared, [])
     assert out.streams[0].forgotten > 0  # and FakeStream asserts nothing forgotten was read again
     assert np.array_equal(heard(player, out), rendered(prepared.timeline, prepared))
+
+
+# -- carrying on from the start bell, rung before the routine was prepared -------------------------------
+
+
+def opened_with(pcm: bytes, prepared: Prepared, prepare_s: float) -> tuple[Player, FakeOut, Opening]:
+    """What `live.begin` does, on the fake card: a stream already playing `pcm`, then `prepare_s` spent
+    preparing before the player takes it over."""
+    clock = FakeClock()
+    out = FakeOut(clock)
+    stream = out.open(seconds_to_samples(defaults.PLAYER_MAX_STREAM_S))
+    stream.samples[: len(pcm) // 2] = np.frombuffer(pcm, dtype="<i2")
+    stream.start()
+    clock.now += prepare_s
+    stream.played_samples()  # the card reads on while the routine is prepared
+    return player_for(prepared, out, clock), out, Opening(stream, len(pcm) // 2)
+
+
+def where_they_part(pcm: bytes, expected: np.ndarray) -> int:
+    """The first sample where the routine's render differs from `pcm` followed by silence."""
+    written = np.zeros(len(expected), dtype=np.int16)
+    written[: len(pcm) // 2] = np.frombuffer(pcm, dtype="<i2")
+    return int(np.nonzero(written != expected)[0][0])
+
+
+@pytest.mark.parametrize("prepare_s", [0.0, 0.4, 1.5])
+def test_the_player_writes_on_after_a_bell_already_ringing(prepared: Prepared, prepare_s: float) -> None:
+    player, out, opening = opened_with(chime_pcm(Chime.START), prepared, prepare_s)
+    summary = play(player, ScriptedKeys(player.clock, []), RecordingScreen(), opening)  # type: ignore[arg-type]
+    assert summary.finished
+    assert out.streams == [opening.stream]  # one stream from the bell to the end: no gap, no second open
+    assert player.segments == [Segment(0, prepared.timeline.total_samples)]
+    assert np.array_equal(heard(player, out), rendered(prepared.timeline, prepared))
+
+
+def test_a_bell_whose_silence_ran_long_resumes_where_the_bell_and_routine_part(prepared: Prepared) -> None:
+    # Preparing took longer than the bell and its gap: the card played silence where the first words
+    # belong. That is a pause at the first words, and they come once preparing is done.
+    bell = chime_pcm(Chime.START)
+    player, out, opening = opened_with(bell, prepared, 4.0)
+    summary = play(player, ScriptedKeys(player.clock, []), RecordingScreen(), opening)  # type: ignore[arg-type]
+    expected = rendered(prepared.timeline, prepared)
+    part = where_they_part(bell, expected)
+    first_words = min(c.start_sample for c in prepared.timeline.cues if c.role is not CueRole.BELL)
+    assert first_words <= part < first_words + 100  # the bell and its gap were heard in full
+    assert summary.finished
+    assert player.segments == [Segment(0, part), Segment(part, prepared.timeline.total_samples)]
+    assert np.array_equal(heard(player, out), expected)
+
+
+def test_a_bell_that_is_not_the_routines_first_sound_is_cut_where_they_part(prepared: Prepared) -> None:
+    wrong = chime_pcm(Chime.STEP)
+    player, out, opening = opened_with(wrong, prepared, 0.3)
+    play(player, ScriptedKeys(player.clock, []), RecordingScreen(), opening)  # type: ignore[arg-type]
+    expected = rendered(prepared.timeline, prepared)
+    part = where_they_part(wrong, expected)
+    assert player.segments == [Segment(0, part), Segment(part, prepared.timeline.total_samples)]
+    # What the card had already played of the wrong bell cannot be taken back; from the cut on, the
+    # routine plays as rendered, in a new stream.
+    resumed = out.streams[1].captured()
+    assert np.array_equal(resumed[: len(expected) - part], expected[part:])

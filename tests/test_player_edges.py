@@ -417,12 +417,17 @@ _CHILD = textwrap.dedent(
             pass
         def open(self, capacity):
             return Stream(capacity)
+        def open_playing(self, pcm):
+            stream = self.open(int(defaults.PLAYER_MAX_STREAM_S * 22050))
+            stream.samples[: len(pcm) // 2] = np.frombuffer(pcm, dtype="<i2")
+            stream.start()
+            return stream
 
     speaker.Speaker = Speaker
     routine = Routine(title="Signal", steps=(Step("Neck", say="Go.", reps=60, tempo_s=1.0),))
     pacing = Pacing(count=CountMode.CHIME)
     prepared = prepare(routine, pacing, engine=ToneSpeech(), cache_root=Path({cache!r}))
-    summary = run_live(lambda: prepared)
+    summary = run_live(lambda: routine, lambda loaded: prepared)
     print("SUMMARY", summary.interrupted, file=sys.stderr)
     """
 )

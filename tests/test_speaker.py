@@ -53,8 +53,11 @@ def needs_jack(test: Callable[..., None]) -> Callable[..., None]:
     return marked  # type: ignore[no-any-return]
 
 
-def drive(device: LiveDevice, routine: Path, out: Path, *presses: str) -> dict[str, object]:
-    args = [sys.executable, str(DRIVER), str(routine), str(out)] + [f"--press={p}" for p in presses]
+def drive(
+    device: LiveDevice, routine: Path, out: Path, *presses: str, slow_prepare_s: float = 0.0
+) -> dict[str, object]:
+    args = [sys.executable, str(DRIVER), str(routine), str(out), f"--slow-prepare={slow_prepare_s}"]
+    args += [f"--press={p}" for p in presses]
     done = subprocess.run(args, env={**os.environ, **device.env}, capture_output=True, text=True, timeout=120)
     assert done.returncode == 0, done.stderr
     return json.loads((out / "session.json").read_text())  # type: ignore[no-any-return]
@@ -84,6 +87,7 @@ def test_what_plays_equals_the_export(routine: Path, tmp_path: Path) -> None:
     with jack_device(tmp_path / "dev") as device, watching(device):
         session = drive(device, routine, tmp_path)
     assert session["finished"]
+    assert session["segments"] == [[0, len(read_wav(tmp_path / "planned.wav"))]]  # on from the bell's stream
     planned = read_wav(tmp_path / "planned.wav")
     assert np.array_equal(read_wav(tmp_path / "effective.wav"), planned)
     assert np.array_equal(played(device, session), planned)
@@ -93,6 +97,18 @@ def test_what_plays_equals_the_export(routine: Path, tmp_path: Path) -> None:
     errors = onset_errors_s(device, onsets)
     assert max(abs(error) for error in errors) < 0.05, errors
     assert abs(drift(device)) < 0.01
+
+
+@needs_jack
+def test_a_slow_start_plays_the_bell_then_resumes_at_the_first_words(routine: Path, tmp_path: Path) -> None:
+    # Preparing takes longer than the start bell and its gap (as with a cold speech cache): the bell
+    # was heard in full, then a longer silence, then the routine from its first words, all as exported.
+    with jack_device(tmp_path / "dev") as device:
+        session = drive(device, routine, tmp_path, slow_prepare_s=3.5)
+    segments = session["segments"]
+    assert isinstance(segments, list) and len(segments) == 2, segments
+    assert session["finished"]
+    assert np.array_equal(played(device, session), read_wav(tmp_path / "planned.wav"))
 
 
 @needs_jack

@@ -20,8 +20,9 @@ from cueline import defaults
 from cueline.errors import SpeechEngineError
 from cueline.loudness import clip_lufs, normalise
 from cueline.pcm import CHANNELS, SAMPLE_RATE_HZ, SAMPLE_WIDTH_BYTES, seconds_to_samples
+from cueline.riff import WavFormatError
 from cueline.speech_cache import SpeechCache, shape_speech
-from cueline.wavfile import Samples, WavFormatError, decode_wav
+from cueline.wavfile import Samples, decode_wav
 
 from fakes import ToneSpeech
 

@@ -21,6 +21,7 @@ from cueline.routine import CountMode, CueSwitches, SpokenCue
 
 if TYPE_CHECKING:
     from cueline.pacing import Pacing
+    from cueline.routine import Routine
     from cueline.session import Prepared
 
 F = TypeVar("F", bound=Callable[..., Any])
@@ -202,15 +203,20 @@ def pacing_options(command: F) -> F:
     return decorated  # type: ignore[no-any-return]
 
 
+def _load(routine_ref: str, no_safety: bool) -> Routine:
+    from cueline.catalog import load_routine
+    from cueline.safety import without_safety
+
+    routine = load_routine(routine_ref)
+    return without_safety(routine) if no_safety else routine
+
+
 def _prepare(
     routine_ref: str, pacing: Pacing, no_safety: bool, target_lufs: float | None = defaults.LOUDNESS_LUFS
 ) -> Prepared:
-    from cueline.catalog import load_routine
-    from cueline.safety import without_safety
     from cueline.session import prepare
 
-    routine = load_routine(routine_ref)
-    return prepare(without_safety(routine) if no_safety else routine, pacing, target_lufs=target_lufs)
+    return prepare(_load(routine_ref, no_safety), pacing, target_lufs=target_lufs)
 
 
 def _loudness(ctx: click.Context, param: click.Parameter, value: str) -> float | None:
@@ -280,10 +286,16 @@ def play(ctx: click.Context, routine: str, pacing: Pacing, no_safety: bool) -> N
     ROUTINE is a bundled routine's name (such as face-basics) or the path of a routine file. With no
     sound device, use `cueline export` and play the file instead.
     """
-    from cueline import report
     from cueline.live import run_live
 
-    summary = run_live(functools.partial(_prepare, routine, pacing, no_safety))
+    def prepare(loaded: Routine) -> Prepared:
+        from cueline.session import prepare
+
+        return prepare(loaded, pacing)
+
+    summary = run_live(functools.partial(_load, routine, no_safety), prepare)
+    from cueline import report
+
     click.echo(report.summary_line(summary))
     if summary.interrupted:
         ctx.exit(130)

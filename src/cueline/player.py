@@ -135,6 +135,16 @@ class Segment:
     end_sample: int
 
 
+@dataclass(frozen=True)
+class Opening:
+    """A stream the caller started before the player existed, already playing the routine's first
+    `written_samples` (the start bell, rung while the routine was being prepared). The player takes it
+    over."""
+
+    stream: Stream
+    written_samples: int
+
+
 @dataclass
 class _Run:
     """The stream now open and where it sits in the effective timeline."""
@@ -189,9 +199,46 @@ class Player:
 
     # -- the device -------------------------------------------------------------------------------------
 
-    def start(self) -> None:
-        """Open the stream at the start and play."""
-        self._open(0)
+    def start(self, opening: Opening | None = None) -> None:
+        """Open the stream at the start and play; or carry on from `opening`.
+
+        What the device may already hold of the opening (what it played, plus the cut margin) must be what
+        the timeline renders there: then the player simply writes on after it. If the device got further
+        than that (preparing took longer than the bell and its silence, so the silence ran long), the
+        opening is treated as a pause at the end of the agreeing part, and playing resumes from there."""
+        if opening is None:
+            self._open(0)
+            return
+        stream = opening.stream
+        capacity = seconds_to_samples(defaults.PLAYER_MAX_STREAM_S)
+        self._run = run = _Run(stream, 0, capacity)
+        held = min(
+            stream.played_samples() + seconds_to_samples(defaults.PLAYER_CUT_MARGIN_S),
+            self.effective.total_samples,
+            capacity,
+        )
+        agreed = self._agreed(stream.samples, max(held, opening.written_samples))
+        if agreed >= held:
+            self._filled = held
+            self._fill(self.heard())
+            return
+        stream.samples[agreed : max(held, opening.written_samples)] = 0
+        self._filled = agreed
+        run.cut = agreed
+        self._resume_pending = True
+
+    def _agreed(self, buffer: npt.NDArray[np.int16], length: int) -> int:
+        """How many samples at the start of `buffer` are what the effective timeline renders there."""
+        agreed = 0
+        for block in render_blocks(self.effective, self.clips, 0, min(defaults.BLOCK_SAMPLES, length)):
+            count = min(len(block), length - agreed)
+            differ = np.nonzero(buffer[agreed : agreed + count] != block[:count])[0]
+            if len(differ):
+                return agreed + int(differ[0])
+            agreed += count
+            if agreed >= length:
+                break
+        return agreed
 
     def _open(self, origin: int) -> None:
         capacity = seconds_to_samples(defaults.PLAYER_MAX_STREAM_S)
@@ -558,9 +605,10 @@ class Screen(Protocol):
     def show(self, view: View) -> None: ...
 
 
-def play(player: Player, keys: KeySource, screen: Screen) -> Summary:
-    """Run a session to its end or until `q`; Ctrl-C stops the device before it propagates."""
-    player.start()
+def play(player: Player, keys: KeySource, screen: Screen, opening: Opening | None = None) -> Summary:
+    """Run a session (carrying on from `opening`, if given) to its end or until `q`; Ctrl-C stops the device
+    before it propagates."""
+    player.start(opening)
     try:
         screen.show(player.view())
         while not (player.finished or player.quit):

@@ -1,4 +1,7 @@
-"""The bundled chimes (made by scripts/make_chimes.py), loaded from the installed package."""
+"""The bundled chimes (made by scripts/make_chimes.py), loaded from the installed package.
+
+Importing this module does not load numpy: `chime_pcm` gives the start bell's bytes to the sound card
+before numpy has loaded (see `live.py`)."""
 
 from __future__ import annotations
 
@@ -6,10 +9,14 @@ import functools
 from importlib import resources
 from importlib.resources.abc import Traversable
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cueline.errors import CuelineError
+from cueline.riff import WavFormatError, wav_pcm
 from cueline.timeline import Chime
-from cueline.wavfile import Samples, WavFormatError, decode_wav
+
+if TYPE_CHECKING:
+    from cueline.wavfile import Samples
 
 
 def sounds_dir() -> Traversable:
@@ -24,14 +31,22 @@ def sounds_dir() -> Traversable:
 
 
 @functools.cache
-def chime_samples(chime: Chime) -> Samples:
-    """The PCM of one chime, read once per process."""
+def chime_pcm(chime: Chime) -> bytes:
+    """The PCM bytes (16-bit little-endian mono) of one chime, read once per process."""
     resource = sounds_dir().joinpath(f"{chime.value}.wav")
     try:
-        samples = decode_wav(resource.read_bytes())
+        return wav_pcm(resource.read_bytes())
     except (OSError, WavFormatError) as exc:
         raise CuelineError(
             f"bundled chime {chime.value}.wav is unusable: {exc}", hint="reinstall cueline"
         ) from exc
+
+
+@functools.cache
+def chime_samples(chime: Chime) -> Samples:
+    """The samples of one chime, read once per process."""
+    from cueline.wavfile import samples_from_pcm
+
+    samples = samples_from_pcm(chime_pcm(chime))
     samples.setflags(write=False)
     return samples

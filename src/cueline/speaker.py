@@ -3,6 +3,8 @@
 simpleaudio reads the buffer it is given as it plays, without copying it, so one long buffer plays without a
 gap while the player fills it a few seconds ahead. The buffer is a private anonymous mapping: pages never
 written cost no memory, and pages already played are given back.
+
+Importing this module does not load numpy, so that `Speaker.open_playing` can start the start bell first.
 """
 
 from __future__ import annotations
@@ -13,14 +15,17 @@ import re
 import sys
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-import numpy as np
-import numpy.typing as npt
-
+from cueline import defaults
 from cueline.errors import AudioDeviceError
-from cueline.pcm import SAMPLE_RATE_HZ
-from cueline.player import Clock
+from cueline.pcm import SAMPLE_RATE_HZ, seconds_to_samples
+
+if TYPE_CHECKING:
+    import numpy as np
+    import numpy.typing as npt
+
+    from cueline.player import Clock
 
 _BYTES_PER_SAMPLE = 2
 _EXPORT_HINT = "use `cueline export ROUTINE -o FILE.wav` and play the file instead"
@@ -42,14 +47,23 @@ class SpeakerStream:
 
     def __init__(self, capacity_samples: int, clock: Clock) -> None:
         self._clock = clock
+        self._capacity = capacity_samples
         self._map = mmap.mmap(-1, capacity_samples * _BYTES_PER_SAMPLE, flags=mmap.MAP_PRIVATE | _NORESERVE)
-        self._samples: npt.NDArray[np.int16] = np.frombuffer(self._map, dtype=np.int16)
+        self._samples: npt.NDArray[np.int16] | None = None
         self._play: Any = None
         self._started_s = 0.0
 
     @property
     def samples(self) -> npt.NDArray[np.int16]:
+        if self._samples is None:  # numpy on first use: the start bell is written as bytes, before it loads
+            import numpy as np
+
+            self._samples = np.frombuffer(self._map, dtype=np.int16)
         return self._samples
+
+    def write_pcm(self, pcm: bytes) -> None:
+        """Put `pcm` (16-bit little-endian) at the start of the buffer."""
+        self._map[: len(pcm)] = pcm
 
     def start(self) -> None:
         simpleaudio = _simpleaudio()
@@ -62,7 +76,7 @@ class SpeakerStream:
     def played_samples(self) -> int:
         if self._play is None:
             return 0
-        return min(len(self._samples), int((self._clock.now_s() - self._started_s) * SAMPLE_RATE_HZ))
+        return min(self._capacity, int((self._clock.now_s() - self._started_s) * SAMPLE_RATE_HZ))
 
     def stop(self) -> None:
         """Stop, and wait for the device to let go of the buffer (it plays out what it already holds)."""
@@ -82,7 +96,7 @@ class SpeakerStream:
 
 class Speaker:
     """The default sound device (ALSA, which PulseAudio and PipeWire also serve). Checking that it is there
-    starts at once, in the background, so it overlaps with preparing the routine."""
+    starts at once, in the background, so it overlaps with loading the routine."""
 
     def __init__(self, clock: Clock | None = None) -> None:
         self._clock = clock or MonotonicClock()
@@ -106,6 +120,14 @@ class Speaker:
     def open(self, capacity_samples: int) -> SpeakerStream:
         self.ready()
         return SpeakerStream(capacity_samples, self._clock)
+
+    def open_playing(self, pcm: bytes) -> SpeakerStream:
+        """A stream of the player's length already playing `pcm` from its start, for the player to take over
+        (`Player.start`); raises AudioDeviceError if the device cannot play."""
+        stream = self.open(seconds_to_samples(defaults.PLAYER_MAX_STREAM_S))
+        stream.write_pcm(pcm)
+        stream.start()
+        return stream
 
 
 def _simpleaudio() -> Any:

@@ -16,7 +16,8 @@ from typing import Any, Protocol
 from cueline import defaults
 from cueline.errors import SpeechEngineError
 from cueline.language import base_language
-from cueline.wavfile import Samples, WavFormatError, decode_wav
+from cueline.riff import WavFormatError
+from cueline.wavfile import Samples, decode_wav
 
 INSTALL_HINT = "install espeak-ng (Debian/Ubuntu: sudo apt-get install espeak-ng), or run ./scripts/setup"
 _ATTEMPTS = 3

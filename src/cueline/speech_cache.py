@@ -14,8 +14,9 @@ from cueline.atomic import exclusive_path
 from cueline.errors import SpeechEngineError
 from cueline.loudness import normalise
 from cueline.pcm import seconds_to_samples
+from cueline.riff import WavFormatError
 from cueline.speech import SpeechEngine
-from cueline.wavfile import Samples, WavFormatError, decode_wav, encode_wav
+from cueline.wavfile import Samples, decode_wav, encode_wav
 
 CACHE_FORMAT = 1  # bump when the shaping below changes, so old entries are not reused
 LOUDNESS_FORMAT = 2  # bump when loudness.normalise changes: spoken entries stay, normalised ones are redone

@@ -1,78 +1,25 @@
-"""Read and write cueline's PCM format as WAV bytes, with an optional digest chunk for cache entries."""
+"""cueline's PCM format as numpy samples to and from WAV bytes (the bytes themselves: `riff.py`)."""
 
 from __future__ import annotations
-
-import hashlib
-import struct
 
 import numpy as np
 import numpy.typing as npt
 
-from cueline.pcm import CHANNELS, SAMPLE_RATE_HZ, SAMPLE_WIDTH_BYTES
+from cueline.riff import wav_bytes, wav_pcm
 
 Samples = npt.NDArray[np.int16]
-_DIGEST_CHUNK = b"cdig"
-
-
-class WavFormatError(ValueError):
-    """The bytes are not a WAV in cueline's format, or are damaged."""
-
-
-def wav_header(frames: int) -> bytes:
-    """A 44-byte RIFF/WAVE header for `frames` mono 16-bit samples at cueline's rate."""
-    data_bytes = frames * CHANNELS * SAMPLE_WIDTH_BYTES
-    byte_rate = SAMPLE_RATE_HZ * CHANNELS * SAMPLE_WIDTH_BYTES
-    return (
-        struct.pack("<4sI4s", b"RIFF", 36 + data_bytes, b"WAVE")
-        + struct.pack(
-            "<4sIHHIIHH",
-            b"fmt ",
-            16,
-            1,
-            CHANNELS,
-            SAMPLE_RATE_HZ,
-            byte_rate,
-            CHANNELS * SAMPLE_WIDTH_BYTES,
-            SAMPLE_WIDTH_BYTES * 8,
-        )
-        + struct.pack("<4sI", b"data", data_bytes)
-    )
 
 
 def encode_wav(samples: Samples, with_digest: bool = False) -> bytes:
     """WAV bytes for `samples`; with_digest appends a chunk holding the sha256 of the PCM data."""
-    pcm = samples.astype("<i2").tobytes()
-    body = wav_header(len(samples))[8:] + pcm
-    if with_digest:
-        body += _DIGEST_CHUNK + struct.pack("<I", 32) + hashlib.sha256(pcm).digest()
-    return b"RIFF" + struct.pack("<I", len(body)) + body
+    return wav_bytes(samples.astype("<i2").tobytes(), with_digest)
 
 
 def decode_wav(data: bytes, require_digest: bool = False) -> Samples:
     """Samples from WAV bytes in cueline's format; raises WavFormatError on anything else or any damage."""
-    if len(data) < 12 or data[:4] != b"RIFF" or data[8:12] != b"WAVE":
-        raise WavFormatError("not a RIFF/WAVE file")
-    chunks: dict[bytes, bytes] = {}
-    offset = 12
-    while offset + 8 <= len(data):
-        name, size = struct.unpack_from("<4sI", data, offset)
-        body = data[offset + 8 : offset + 8 + size]
-        if len(body) != size:
-            raise WavFormatError(f"chunk {name!r} is truncated")
-        chunks.setdefault(name, body)
-        offset += 8 + size + (size & 1)
-    fmt, pcm = chunks.get(b"fmt "), chunks.get(b"data")
-    if fmt is None or pcm is None:
-        raise WavFormatError("missing fmt or data chunk")
-    tag, channels, rate, _, _, bits = struct.unpack_from("<HHIIHH", fmt)
-    if (tag, channels, rate, bits) != (1, CHANNELS, SAMPLE_RATE_HZ, SAMPLE_WIDTH_BYTES * 8):
-        raise WavFormatError(
-            f"expected 16-bit mono PCM at {SAMPLE_RATE_HZ} Hz, got {bits}-bit, {channels} ch, {rate} Hz"
-        )
-    if not pcm or len(pcm) % SAMPLE_WIDTH_BYTES:
-        raise WavFormatError("no audio data")
-    if require_digest:
-        digest = chunks.get(_DIGEST_CHUNK)
-        if digest is None or digest != hashlib.sha256(pcm).digest():
-            raise WavFormatError("digest does not match the audio data")
+    return samples_from_pcm(wav_pcm(data, require_digest))
+
+
+def samples_from_pcm(pcm: bytes) -> Samples:
+    """Samples (a copy, native order) from 16-bit little-endian PCM bytes."""
     return np.frombuffer(pcm, dtype="<i2").astype(np.int16)

@@ -8,8 +8,9 @@ from pathlib import Path
 from cueline.export import ExportFormat, ExportOptions
 from cueline.export.tags import Tags
 from cueline.render import ClipSource
+from cueline.riff import wav_header
 from cueline.timeline import Timeline
-from cueline.wavfile import Samples, wav_header
+from cueline.wavfile import Samples
 
 Progress = Callable[[int], None]  # called with the number of samples just written
 
