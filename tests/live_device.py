@@ -8,10 +8,11 @@ file of our own, saves every sample the player hands to the device. Each device 
 from __future__ import annotations
 
 import contextlib
-import itertools
+import fcntl
 import os
 import shutil
 import subprocess
+import tempfile
 import threading
 import time
 from collections.abc import Iterator
@@ -22,7 +23,11 @@ import numpy as np
 
 from cueline.pcm import SAMPLE_RATE_HZ
 
-_names = itertools.count()
+# JACK keeps a registry of at most eight servers in shared memory. A server that is killed outright stays
+# registered under its name until a server of the same name starts, so names come from a small pool, each
+# held by a file lock while in use (the lock goes with its process, however it ends): reused names reclaim
+# stale entries instead of filling the registry.
+_POOL_SIZE = 8
 
 ALSA_CONFIG = """\
 pcm.!default {{
@@ -69,34 +74,57 @@ def jack_device(folder: Path) -> Iterator[LiveDevice]:
     folder.mkdir(parents=True, exist_ok=True)
     home = folder / "home"
     home.mkdir(exist_ok=True)
-    name = f"cueline-{os.getpid()}-{next(_names)}"
-    log = (folder / "jackd.log").open("w")
-    server = subprocess.Popen(
-        ["jackd", "-n", name, "--no-realtime", "-d", "dummy", "-r", str(SAMPLE_RATE_HZ), "-p", "256"],
-        stdout=log,
-        stderr=subprocess.STDOUT,
-    )
-    env = {
-        "ALSA_CONFIG_PATH": str(folder / "asound.conf"),
-        "HOME": str(home),
-        "JACK_DEFAULT_SERVER": name,
-        "JACK_NO_START_SERVER": "1",
-    }
     (folder / "asound.conf").write_text(ALSA_CONFIG.format(capture=folder / "capture.raw"))
-    try:
-        waited = subprocess.run(
-            ["jack_wait", "-s", name, "-w", "-t", "10"], env={**os.environ, **env}, capture_output=True
-        )
-        if waited.returncode != 0:
-            raise RuntimeError(f"jackd did not start: {(folder / 'jackd.log').read_text()}")
-        yield LiveDevice(folder, env)
-    finally:
-        server.terminate()
+    log_path = folder / "jackd.log"
+    with _server_name() as name:
+        env = {
+            "ALSA_CONFIG_PATH": str(folder / "asound.conf"),
+            "HOME": str(home),
+            "JACK_DEFAULT_SERVER": name,
+            "JACK_NO_START_SERVER": "1",
+        }
+        with log_path.open("w") as log:
+            server = subprocess.Popen(
+                ["jackd", "-n", name, "--no-realtime", "-d", "dummy", "-r", str(SAMPLE_RATE_HZ), "-p", "256"],
+                stdout=log,
+                stderr=subprocess.STDOUT,
+            )
         try:
-            server.wait(timeout=5)
-        except subprocess.TimeoutExpired:
-            server.kill()
-        log.close()
+            waited = subprocess.run(
+                ["jack_wait", "-s", name, "-w", "-t", "10"], env={**os.environ, **env}, capture_output=True
+            )
+            if waited.returncode != 0:
+                raise RuntimeError(
+                    f"jackd did not start: {log_path.read_text()}\n(if it says 'Too many servers', servers "
+                    "killed outright filled JACK's registry: with no jackd running, remove "
+                    "/dev/shm/jack-shm-registry)"
+                )
+            yield LiveDevice(folder, env)
+        finally:
+            _stop(server)
+
+
+@contextlib.contextmanager
+def _server_name() -> Iterator[str]:
+    """A JACK server name from the pool that no other run is using."""
+    for slot in range(_POOL_SIZE):
+        with open(Path(tempfile.gettempdir()) / f"cueline-jack-{slot}.lock", "w") as lock:
+            try:
+                fcntl.flock(lock, fcntl.LOCK_EX | fcntl.LOCK_NB)
+            except BlockingIOError:
+                continue
+            yield f"cueline-live-{slot}"
+            return
+    raise RuntimeError(f"all {_POOL_SIZE} JACK server names are in use by other test runs")
+
+
+def _stop(server: subprocess.Popen[bytes]) -> None:
+    server.terminate()
+    try:
+        server.wait(timeout=5)
+    except subprocess.TimeoutExpired:
+        server.kill()
+        server.wait()
 
 
 @contextlib.contextmanager

@@ -33,11 +33,16 @@ def player_for(prepared: Prepared, out: AudioOut, clock: Clock) -> Player:
 
 
 def begin(
-    load: Callable[[], Routine], prepare: Callable[[Routine], Prepared], speaker: Speaker, clock: Clock
+    load: Callable[[], Routine],
+    prepare: Callable[[Routine], Prepared],
+    speaker: Speaker,
+    clock: Clock,
+    ringing: Callable[[Routine], None] = lambda routine: None,
 ) -> tuple[Player, Opening]:
     """Load the routine (so a mistake in it is reported before any sound), ring the start bell on
-    `speaker`, prepare the routine while it rings, and return the player with the bell's stream to carry
-    on from. Raises AudioDeviceError before preparing anything if the device cannot play."""
+    `speaker` (then call `ringing`), prepare the routine while it rings, and return the player with the
+    bell's stream to carry on from. Raises AudioDeviceError before preparing anything if the device
+    cannot play."""
     from cueline.sounds import chime_pcm
     from cueline.timeline import Chime
 
@@ -45,6 +50,7 @@ def begin(
     bell = chime_pcm(Chime.START)
     stream = speaker.open_playing(bell)
     try:
+        ringing(routine)
         prepared = prepare(routine)
         from cueline.pcm import SAMPLE_WIDTH_BYTES
         from cueline.player import Opening
@@ -65,8 +71,13 @@ def run_live(
     `interrupted`)."""
     from cueline.speaker import MonotonicClock, Speaker
 
+    def getting_ready(routine: Routine) -> None:
+        if screen_to.isatty():  # the player's screen replaces this; a cold speech cache takes a moment
+            screen_to.write(f"Getting {routine.title} ready…\n")
+            screen_to.flush()
+
     clock = MonotonicClock()
-    player, opening = begin(load, prepare, Speaker(clock), clock)
+    player, opening = begin(load, prepare, Speaker(clock), clock, getting_ready)
 
     from dataclasses import replace
 
