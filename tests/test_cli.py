@@ -478,6 +478,7 @@ def test_show_timeline_says_which_cues_had_no_room(
         (["export", "face-basics", "--playlist", "d", "--captions", "c.vtt"], "--captions goes with -o FILE"),
         (["export", "face-basics", "-o", "a.mp3", "--loudness", "loud"], "'loud' is neither a loudness"),
         (["export", "face-basics", "-o", "a.mp3", "--loudness", "-9"], "-9 LUFS is out of range: use -30"),
+        (["export", "face-basics", "-o", "a.mp3", "--loudness", "-15"], "use -30 (quieter) to -16 (louder)"),
         (["export", "face-basics", "-o", "a.mp3", "--bitrate", "33"], "'33' is not one of"),
         (["export", "face-basics", "-o", "a.mp3", "--format", "aac"], "'aac' is not one of"),
     ],
@@ -586,3 +587,46 @@ def test_show_measures_without_normalising_and_export_then_has_every_clip_ready(
     assert runner.invoke(cli, ["export", path, "-o", str(tmp_path / "t.flac")]).exit_code == 0
     assert len(fake_engine.calls) == rendered  # spoken once, by `show`; normalised by the export
     assert len(list((isolated_dirs / "normalised").rglob("*.wav"))) == len(set(fake_engine.calls))
+
+
+def test_a_failed_flac_write_is_a_clear_error_and_leaves_nothing(
+    runner: CliRunner,
+    write_routine: Callable[..., Path],
+    fake_engine: ToneSpeech,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import soundfile
+
+    def full_disk(self: object, data: object) -> None:  # what libsndfile reports when the disk fills up
+        raise soundfile.LibsndfileError(2)
+
+    monkeypatch.setattr(soundfile.SoundFile, "write", full_disk)
+    out = tmp_path / "out" / "tiny.flac"
+    out.parent.mkdir()
+    result = runner.invoke(cli, ["export", str(write_routine(GOOD)), "-o", str(out)])
+    assert result.exit_code == 1, result.output
+    assert result.stderr.startswith(f"Error: could not write {out}: the FLAC encoder could not write")
+    assert "(is the disk full?)" in result.stderr and "internal error" not in result.stderr
+    assert list(out.parent.iterdir()) == []
+
+
+def test_captions_into_a_folder_that_cannot_be_written_are_refused_before_the_audio(
+    runner: CliRunner,
+    write_routine: Callable[..., Path],
+    fake_engine: ToneSpeech,
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    locked = tmp_path / "locked"
+    locked.mkdir()
+    real_access = os.access
+    monkeypatch.setattr(os, "access", lambda path, mode: path != locked and real_access(path, mode))
+    out = tmp_path / "tiny.mp3"
+    args = ["export", str(write_routine(GOOD)), "-o", str(out), "--captions", str(locked / "c.vtt")]
+    result = runner.invoke(cli, args)
+    assert (result.exit_code, result.stderr) == (
+        1,
+        f"Error: cannot write captions in {locked}\n  hint: choose a folder you can write to\n",
+    )
+    assert not out.exists()

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 from dataclasses import dataclass
 from enum import StrEnum
 from pathlib import Path
@@ -88,6 +89,10 @@ def check_captions_target(target: Path) -> CaptionFormat:
     if not target.parent.is_dir():
         raise ExportError(
             f"the folder {target.parent} does not exist", hint="create it first, or write somewhere else"
+        )
+    if not os.access(target.parent, os.W_OK):
+        raise ExportError(
+            f"cannot write captions in {target.parent}", hint="choose a folder you can write to"
         )
     return fmt
 

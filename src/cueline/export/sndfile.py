@@ -3,6 +3,9 @@ CHAPTERxxx / CHAPTERxxxNAME chapter fields."""
 
 from __future__ import annotations
 
+import contextlib
+import errno
+from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
@@ -58,15 +61,29 @@ class SndfileWriter:
             raise ExportError(f"could not start {options.format.value.upper()} encoding: {exc}") from exc
 
     def write(self, block: Samples) -> None:
-        self._file.write(block)
+        with self._reported():
+            self._file.write(block)
 
     def finish(self) -> None:
-        self._file.close()
+        with self._reported():
+            self._file.close()
         if self._tags is not None:
             write_vorbis_comments(self._path, self._format, self._tags)
 
     def close(self) -> None:
-        self._file.close()
+        with contextlib.suppress(RuntimeError):  # already failing: the first error is the one to report
+            self._file.close()
+
+    @contextlib.contextmanager
+    def _reported(self) -> Iterator[None]:
+        """libsndfile reports a failed write (a full disk, say) with no reason: name the likely one."""
+        try:
+            yield
+        except RuntimeError as exc:  # soundfile.LibsndfileError
+            raise OSError(
+                errno.EIO,
+                f"the {self._format.value.upper()} encoder could not write: {exc} (is the disk full?)",
+            ) from exc
 
 
 def _timestamp(ms: int) -> str:
