@@ -147,3 +147,23 @@ class RecordingScreen:
 
     def show(self, view: object) -> None:
         self.views.append(view)
+
+
+class InterruptingClips:
+    """A clip source that raises `error` after `after` clips, like a Ctrl-C or a full disk mid-export."""
+
+    def __init__(self, inner: object, after: int, error: BaseException) -> None:
+        self.inner, self.left, self.error = inner, after, error
+
+    def speech(self, text: str) -> Samples:
+        self._tick()
+        return self.inner.speech(text)  # type: ignore[attr-defined, no-any-return]
+
+    def chime(self, chime: Chime) -> Samples:
+        self._tick()
+        return self.inner.chime(chime)  # type: ignore[attr-defined, no-any-return]
+
+    def _tick(self) -> None:
+        self.left -= 1
+        if self.left < 0:
+            raise self.error

@@ -11,7 +11,10 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Callable
+from dataclasses import replace
 from typing import TYPE_CHECKING, TextIO
+
+from cueline.pcm import SAMPLE_WIDTH_BYTES
 
 if TYPE_CHECKING:
     from cueline.player import AudioOut, Clock, Opening, Player, Summary
@@ -52,7 +55,6 @@ def begin(
     try:
         ringing(routine)
         prepared = prepare(routine)
-        from cueline.pcm import SAMPLE_WIDTH_BYTES
         from cueline.player import Opening
 
         return player_for(prepared, speaker, clock), Opening(stream, len(bell) // SAMPLE_WIDTH_BYTES)
@@ -78,8 +80,6 @@ def run_live(
 
     clock = MonotonicClock()
     player, opening = begin(load, prepare, Speaker(clock), clock, getting_ready)
-
-    from dataclasses import replace
 
     from cueline.keys import terminal_keys
     from cueline.player import play

@@ -11,7 +11,6 @@ import sys
 import time
 from pathlib import Path
 
-import numpy as np
 import pytest
 
 from cueline.catalog import bundled_names
@@ -21,9 +20,8 @@ from cueline.export.files import export_bundled, export_file, export_routine
 from cueline.pacing import Pacing
 from cueline.routine import CountMode
 from cueline.session import Prepared
-from cueline.timeline import Chime
 
-from fakes import ToneSpeech
+from fakes import InterruptingClips, ToneSpeech
 
 ALL_FORMATS = pytest.mark.parametrize("fmt", list(ExportFormat))
 
@@ -53,26 +51,6 @@ def test_a_bitrate_not_offered_is_an_error() -> None:
         ExportOptions(ExportFormat.MP3, 32)
 
 
-class _Interrupting:
-    """A clip source that raises after a few clips, like a Ctrl-C or a full disk mid-export."""
-
-    def __init__(self, inner: object, after: int, error: BaseException) -> None:
-        self.inner, self.left, self.error = inner, after, error
-
-    def speech(self, text: str) -> np.ndarray:
-        self._tick()
-        return self.inner.speech(text)  # type: ignore[attr-defined, no-any-return]
-
-    def chime(self, chime: Chime) -> np.ndarray:
-        self._tick()
-        return self.inner.chime(chime)  # type: ignore[attr-defined, no-any-return]
-
-    def _tick(self) -> None:
-        self.left -= 1
-        if self.left < 0:
-            raise self.error
-
-
 @ALL_FORMATS
 @pytest.mark.parametrize("error", [KeyboardInterrupt(), OSError(28, "No space left on device")])
 def test_an_interrupted_export_leaves_nothing_and_keeps_the_old_file(
@@ -82,7 +60,7 @@ def test_an_interrupted_export_leaves_nothing_and_keeps_the_old_file(
     out.mkdir()
     target = out / f"routine.{fmt.value}"
     target.write_bytes(b"the previous export")
-    clips = _Interrupting(prepared.clips, 12, error)
+    clips = InterruptingClips(prepared.clips, 12, error)
     with pytest.raises((KeyboardInterrupt, ExportError)) as caught:
         export_file(prepared.timeline, clips, target, ExportOptions(fmt))
     if isinstance(error, OSError):

@@ -21,9 +21,9 @@ from cueline.routine import CountMode, Routine, Step
 from cueline.session import prepare
 from cueline.speech import Pyttsx3Speech
 from cueline.speech_cache import SpeechCache
-from cueline.timeline import Chime, CueRole
+from cueline.timeline import CueRole
 
-from fakes import ToneSpeech
+from fakes import InterruptingClips, ToneSpeech
 
 
 def routine(count: CountMode, tempo_s: float = 2.0, reps: int = 6) -> Routine:
@@ -77,26 +77,6 @@ def test_sox_reads_the_export_with_the_timelines_length(tone: ToneSpeech, tmp_pa
     assert "Sample Rate    : 22050" in info and "Channels       : 1" in info
 
 
-class _Interrupting:
-    """A clip source that raises after a few clips, like a Ctrl-C in the middle of an export."""
-
-    def __init__(self, inner: object, after: int, error: BaseException) -> None:
-        self.inner, self.left, self.error = inner, after, error
-
-    def speech(self, text: str) -> np.ndarray:
-        self._tick()
-        return self.inner.speech(text)  # type: ignore[attr-defined, no-any-return]
-
-    def chime(self, chime: Chime) -> np.ndarray:
-        self._tick()
-        return self.inner.chime(chime)  # type: ignore[attr-defined, no-any-return]
-
-    def _tick(self) -> None:
-        self.left -= 1
-        if self.left < 0:
-            raise self.error
-
-
 @pytest.mark.parametrize("error", [KeyboardInterrupt(), OSError(28, "No space left on device")])
 def test_an_interrupted_export_leaves_nothing_and_keeps_the_old_file(
     tone: ToneSpeech, tmp_path: Path, error: BaseException
@@ -107,7 +87,7 @@ def test_an_interrupted_export_leaves_nothing_and_keeps_the_old_file(
     target = out / "routine.wav"
     target.write_bytes(b"the previous export")
     with pytest.raises((KeyboardInterrupt, ExportError)):
-        export_wav(prepared.timeline, _Interrupting(prepared.clips, 5, error), target)
+        export_wav(prepared.timeline, InterruptingClips(prepared.clips, 5, error), target)
     assert target.read_bytes() == b"the previous export"
     assert sorted(p.name for p in out.iterdir()) == ["routine.wav"]
 
