@@ -132,7 +132,7 @@ def _oversampled(signal: Signal, factor: int = TRUE_PEAK_OVERSAMPLING) -> Signal
     return up[pad * factor : (pad + len(signal)) * factor]
 
 
-def _sample_peaks(signal: Signal) -> Signal:
+def sample_peaks(signal: Signal) -> Signal:
     """For each sample, the largest magnitude the continuous waveform reaches between its two neighbours."""
     if len(signal) == 0:
         return np.zeros(0)
@@ -146,7 +146,7 @@ def true_peak_dbtp(signal: Signal) -> float:
     """The true (inter-sample) peak in dBTP, by 8x band-limited oversampling."""
     if len(signal) == 0:
         return -math.inf
-    peak = float(_sample_peaks(signal).max())
+    peak = float(sample_peaks(signal).max())
     return 20 * math.log10(peak) if peak > 0 else -math.inf
 
 
@@ -190,12 +190,12 @@ def _limiter_gain(peaks: Signal, ceiling: float, rate_hz: int) -> Signal:
 def limit(signal: Signal, ceiling_dbtp: float, rate_hz: int = SAMPLE_RATE_HZ) -> Signal:
     """Bring every true peak down to `ceiling_dbtp` with a smooth gain that leaves the rest untouched."""
     ceiling = 10 ** ((ceiling_dbtp - _LIMITER_MARGIN_DB) / 20)
-    return _settled(signal * _limiter_gain(_sample_peaks(signal), ceiling, rate_hz), ceiling)
+    return _settled(signal * _limiter_gain(sample_peaks(signal), ceiling, rate_hz), ceiling)
 
 
 def _settled(limited: Signal, ceiling: float) -> Signal:
     """The gain's own movement can lift an inter-sample peak by a hair: take that off the whole clip."""
-    peak = float(_sample_peaks(limited).max()) if len(limited) else 0.0
+    peak = float(sample_peaks(limited).max()) if len(limited) else 0.0
     return limited * min(1.0, ceiling / peak) if peak > 0 else limited
 
 
@@ -209,7 +209,7 @@ def normalise(samples: Samples, target_lufs: float, ceiling_dbtp: float) -> Samp
     if not math.isfinite(measured):
         return samples.copy()
     ceiling = 10 ** ((ceiling_dbtp - _LIMITER_MARGIN_DB) / 20)
-    peaks = _sample_peaks(signal)  # peaks scale with the gain: oversample once, not on every attempt
+    peaks = sample_peaks(signal)  # peaks scale with the gain: oversample once, not on every attempt
     most_db = 20 * math.log10(ceiling / float(peaks.max())) + _MAX_LIMITING_DB
     below: tuple[float, float] | None = None  # (gain dB, loudness) known to fall short of the target
     above: tuple[float, float] | None = None  # ... and known to overshoot it

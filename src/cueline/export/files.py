@@ -12,6 +12,7 @@ from collections.abc import Callable, Iterator
 from contextlib import AbstractContextManager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from cueline.atomic import atomic_path
 from cueline.errors import ExportError
@@ -24,6 +25,9 @@ from cueline.session import Prepared
 from cueline.speech import SpeechEngine
 from cueline.timeline import Timeline
 from cueline.wavfile import Samples
+
+if TYPE_CHECKING:
+    from cueline.export.peaks import Dips
 
 Progress = Callable[[int], None]  # called with the number of samples just written
 ProgressFactory = Callable[[str, int], AbstractContextManager[Progress]]  # (label, total samples)
@@ -86,10 +90,50 @@ def _encode(
     span: tuple[int, int],
     progress: Progress,
 ) -> None:
+    """Encode the span into `temp`. A lossy file is then decoded and checked: where its encoder lifted a
+    true peak past -1 dBTP, it is encoded again with a short dip there (`peaks.py`). The progress counts
+    the first encode and the check as half of the samples each."""
+    start, end = span
+    lossy = options.format in (ExportFormat.MP3, ExportFormat.OGG)
+    first = _halved(progress) if lossy else progress
+    _encode_once(timeline, clips, temp, options, tags, span, first, {})
+    if not lossy:
+        return
+    from cueline.export.peaks import MAX_PASSES, deepened, overshoots
+
+    dips: Dips = {}
+    for _ in range(MAX_PASSES):
+        found = overshoots(temp)
+        if not found:
+            break
+        dips = deepened(dips, found)
+        _encode_once(timeline, clips, temp, options, tags, span, _no_progress, dips)
+    progress((end - start) - (end - start) // 2)
+
+
+def _halved(progress: Progress) -> Progress:
+    def advance(samples: int) -> None:
+        progress(samples // 2)
+
+    return advance
+
+
+def _encode_once(
+    timeline: Timeline,
+    clips: ClipSource,
+    temp: Path,
+    options: ExportOptions,
+    tags: Tags | None,
+    span: tuple[int, int],
+    progress: Progress,
+    dips: Dips,
+) -> None:
+    from cueline.export.peaks import dipped
+
     start, end = span
     writer = _WRITERS[options.format]()(temp, options, end - start, tags)
     try:
-        for block in _blocks(timeline, clips, start, end):
+        for block in dipped(_blocks(timeline, clips, start, end), dips):
             writer.write(block)
             progress(len(block))
         writer.finish()
