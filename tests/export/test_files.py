@@ -151,3 +151,16 @@ class _Noting:
 
     def __exit__(self, *exc: object) -> None:
         return None
+
+
+@pytest.mark.parametrize("fmt", [ExportFormat.WAV, ExportFormat.MP3])
+def test_progress_reaches_the_end_once_whatever_the_passes(
+    prepared: Prepared, tmp_path: Path, fmt: ExportFormat
+) -> None:
+    # A lossy file is encoded, then decoded to check its peaks: each counts half of the bar.
+    advanced: list[int] = []
+    target = tmp_path / f"out.{fmt.value}"
+    export_file(prepared.timeline, prepared.clips, target, ExportOptions(fmt), progress=advanced.append)
+    total = prepared.timeline.total_samples
+    blocks = -(-total // 22050) + 1
+    assert total - 2 * blocks <= sum(advanced) <= total

@@ -93,7 +93,6 @@ def _encode(
     """Encode the span into `temp`. A lossy file is then decoded and checked: where its encoder lifted a
     true peak past -1 dBTP, it is encoded again with a short dip there (`peaks.py`). The progress counts
     the first encode and the check as half of the samples each."""
-    start, end = span
     lossy = options.format in (ExportFormat.MP3, ExportFormat.OGG)
     first = _halved(progress) if lossy else progress
     _encode_once(timeline, clips, temp, options, tags, span, first, {})
@@ -102,13 +101,14 @@ def _encode(
     from cueline.export.peaks import MAX_PASSES, deepened, overshoots
 
     dips: Dips = {}
+    checking = first  # the first check is the other half of the progress; any further work is rare
     for _ in range(MAX_PASSES):
-        found = overshoots(temp)
+        found = overshoots(temp, advance=checking)
+        checking = _no_progress
         if not found:
             break
         dips = deepened(dips, found)
         _encode_once(timeline, clips, temp, options, tags, span, _no_progress, dips)
-    progress((end - start) - (end - start) // 2)
 
 
 def _halved(progress: Progress) -> Progress:

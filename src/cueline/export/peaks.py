@@ -13,7 +13,7 @@ import contextlib
 import math
 import os
 import sys
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from pathlib import Path
 
 import numpy as np
@@ -33,9 +33,12 @@ MAX_PASSES = 3  # encodes after the first, each with the dips found so far
 Dips = dict[int, float]  # grain index (samples // GRAIN_SAMPLES) -> depth in dB
 
 
-def overshoots(path: Path, limit_dbtp: float = LIMIT_DBTP) -> Dips:
+def overshoots(
+    path: Path, limit_dbtp: float = LIMIT_DBTP, advance: Callable[[int], None] | None = None
+) -> Dips:
     """For each grain of the decoded file whose true peak passes `limit_dbtp`, how far a dip there must go
-    (to `_AIM_DBTP`). Reads the file in blocks: memory stays flat with its length."""
+    (to `_AIM_DBTP`). Reads the file in blocks (memory stays flat with its length), calling `advance` with
+    the samples of each."""
     import soundfile
 
     limit = 10 ** (limit_dbtp / 20)
@@ -53,6 +56,8 @@ def overshoots(path: Path, limit_dbtp: float = LIMIT_DBTP) -> Dips:
                     grain = (start + int(at)) // GRAIN_SAMPLES
                     depth = 20 * math.log10(float(peaks[at])) - _AIM_DBTP
                     found[grain] = max(found.get(grain, 0.0), depth)
+            if advance is not None:
+                advance(len(block))
             carried = signal[-_READ_OVERLAP_SAMPLES:]
             start += len(signal) - len(carried)
     return found
