@@ -27,7 +27,8 @@ GRAIN_SAMPLES = 441  # overshoots are gathered per 20 ms
 _DIP_HALF_WIDTH_SAMPLES = 661  # 30 ms each side: smooth enough not to be heard as a gain change
 _READ_BLOCK_SAMPLES = 22050
 _READ_OVERLAP_SAMPLES = 64  # so a peak between two read blocks is still seen whole
-_QUIET_DB = 4.0  # a block whose sample peak is this far under the limit cannot reach it between samples
+_QUIET_DB = 4.0  # a block whose samples all stay this far under the limit is skipped: decoded lossy
+# audio has no content near the Nyquist frequency, so its peaks between samples rise far less than that
 MAX_PASSES = 3  # encodes after the first, each with the dips found so far
 
 Dips = dict[int, float]  # grain index (samples // GRAIN_SAMPLES) -> depth in dB
@@ -47,7 +48,7 @@ def overshoots(
     carried = np.zeros(0)  # the end of the last block, so a peak across the seam is seen whole
     start = 0  # the file sample at which `carried` begins
     with _quiet_stderr(), soundfile.SoundFile(path) as decoded:
-        # Read straight through: seeking back (soundfile's `overlap`) makes mpg123 lose its bit reservoir.
+        # Read straight through and carry the seam here: no seeking back in a compressed stream.
         for block in decoded.blocks(blocksize=_READ_BLOCK_SAMPLES, dtype="float64", always_2d=True):
             signal = np.concatenate([carried, block[:, 0]])
             if len(signal) and float(np.abs(signal).max()) >= quiet:
