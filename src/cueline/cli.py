@@ -288,10 +288,10 @@ def play(ctx: click.Context, routine: str, pacing: Pacing, no_safety: bool) -> N
     """
     from cueline.live import run_live
 
-    def prepare(loaded: Routine) -> Prepared:
-        from cueline.session import prepare
+    def prepare(loaded: Routine) -> Prepared:  # imports numpy and the speech engine: after the bell starts
+        from cueline.session import prepare as prepare_routine
 
-        return prepare(loaded, pacing)
+        return prepare_routine(loaded, pacing)
 
     summary = run_live(functools.partial(_load, routine, no_safety), prepare)
     from cueline import report

@@ -23,7 +23,7 @@ from cueline import defaults
 from cueline.errors import PacingError
 from cueline.pacing import Pacing
 from cueline.pcm import SAMPLE_RATE_HZ, samples_to_seconds, seconds_to_samples
-from cueline.render import ClipSource, render_blocks
+from cueline.render import ClipSource, render_span
 from cueline.splice import Mark, MarkKind, mark_sample, next_mark, splice
 from cueline.timeline import Cue, CueRole, StepSpan, Timeline
 
@@ -230,14 +230,11 @@ class Player:
     def _agreed(self, buffer: npt.NDArray[np.int16], length: int) -> int:
         """How many samples at the start of `buffer` are what the effective timeline renders there."""
         agreed = 0
-        for block in render_blocks(self.effective, self.clips, 0, min(defaults.BLOCK_SAMPLES, length)):
-            count = min(len(block), length - agreed)
-            differ = np.nonzero(buffer[agreed : agreed + count] != block[:count])[0]
+        for block in render_span(self.effective, self.clips, 0, length, min(defaults.BLOCK_SAMPLES, length)):
+            differ = np.flatnonzero(buffer[agreed : agreed + len(block)] != block)
             if len(differ):
                 return agreed + int(differ[0])
-            agreed += count
-            if agreed >= length:
-                break
+            agreed += len(block)
         return agreed
 
     def _open(self, origin: int) -> None:
@@ -260,16 +257,11 @@ class Player:
         if self._filled >= target:
             return
         buffer = run.stream.samples
-        blocks = render_blocks(
-            self.effective, self.clips, self._filled, min(defaults.BLOCK_SAMPLES, target - self._filled)
-        )
-        for block in blocks:
-            count = min(len(block), target - self._filled)
+        block_samples = min(defaults.BLOCK_SAMPLES, target - self._filled)
+        for block in render_span(self.effective, self.clips, self._filled, target, block_samples):
             at = self._filled - run.origin
-            buffer[at : at + count] = block[:count]
-            self._filled += count
-            if self._filled >= target:
-                break
+            buffer[at : at + len(block)] = block
+            self._filled += len(block)
 
     def _cut_point(self, heard: int) -> int | None:
         """Where a change can take effect: past the device's buffer, at a zero crossing (no click). None in

@@ -56,3 +56,21 @@ def render_blocks(
         while first < len(cues) and ends[first] <= block_end:
             first += 1
         yield np.clip(mix, -32768, 32767).astype(np.int16)
+
+
+def render_span(
+    timeline: Timeline,
+    clips: ClipSource,
+    start_sample: int,
+    end_sample: int,
+    block_samples: int = defaults.BLOCK_SAMPLES,
+) -> Iterator[Samples]:
+    """The timeline's audio from `start_sample` up to `end_sample` (or its end), in blocks of at most
+    `block_samples`."""
+    position = start_sample
+    for block in render_blocks(timeline, clips, start_sample, block_samples):
+        if position >= end_sample:
+            return
+        take = min(len(block), end_sample - position)
+        yield block[:take]
+        position += take

@@ -20,11 +20,10 @@ from cueline.export import AudioWriter, ExportFormat, ExportOptions
 from cueline.export.chapters import Chapter, chapters_for
 from cueline.export.tags import Tags, tags_for, track_tags
 from cueline.pacing import Pacing
-from cueline.render import ClipSource, render_blocks
+from cueline.render import ClipSource, render_span
 from cueline.session import Prepared
 from cueline.speech import SpeechEngine
 from cueline.timeline import Timeline
-from cueline.wavfile import Samples
 
 if TYPE_CHECKING:
     from cueline.export.peaks import Dips
@@ -68,17 +67,6 @@ def _no_progress(samples: int) -> None:
 @contextlib.contextmanager
 def _quiet(label: str, total: int) -> Iterator[Progress]:
     yield _no_progress
-
-
-def _blocks(timeline: Timeline, clips: ClipSource, start_sample: int, end_sample: int) -> Iterator[Samples]:
-    """The rendered audio from `start_sample` up to `end_sample`."""
-    position = start_sample
-    for block in render_blocks(timeline, clips, start_sample):
-        if position >= end_sample:
-            return
-        take = min(len(block), end_sample - position)
-        yield block[:take]
-        position += take
 
 
 def _encode(
@@ -133,7 +121,7 @@ def _encode_once(
     start, end = span
     writer = _WRITERS[options.format]()(temp, options, end - start, tags)
     try:
-        for block in dipped(_blocks(timeline, clips, start, end), dips):
+        for block in dipped(render_span(timeline, clips, start, end), dips):
             writer.write(block)
             progress(len(block))
         writer.finish()
